@@ -1,0 +1,208 @@
+import CCurl
+
+/// Elapsed times of one transfer, each measured from its start, in microseconds (curl's `*_TIME_T`).
+public struct CurlTimings: Sendable, Equatable {
+    public var nameLookup: Int64
+    public var connect: Int64
+    public var tlsHandshake: Int64
+    public var firstByte: Int64
+    public var total: Int64
+
+    public init(nameLookup: Int64 = 0, connect: Int64 = 0, tlsHandshake: Int64 = 0, firstByte: Int64 = 0,
+                total: Int64 = 0) {
+        self.nameLookup = nameLookup
+        self.connect = connect
+        self.tlsHandshake = tlsHandshake
+        self.firstByte = firstByte
+        self.total = total
+    }
+}
+
+/// One libcurl easy handle. Owns the handle, its error buffer, its header list and its response body.
+/// Not thread-safe: it lives on the thread that drives its multi handle.
+public final class CurlEasy {
+    let handle: UnsafeMutableRawPointer
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Strings passed to libcurl are copied by it (since 7.17), so nothing else needs to stay alive.
+
+    /// The response body received so far, up to `bodyLimit` bytes.
+    public private(set) var body: [UInt8] = []
+    /// The most body bytes kept; a larger response fails the transfer with `CurlError.Category.tooLarge`.
+    public private(set) var bodyLimit = 1 << 20
+    /// True when the transfer stopped because the body passed `bodyLimit`.
+    public private(set) var bodyLimitExceeded = false
+    /// When false, body bytes are counted against the limit but not kept.
+    public private(set) var keepsBody = true
+    private var bodyBytesSeen = 0
+
+    /// Free for the owner: what this transfer is for.
+    public var context: Int = 0
+
+    public init() {
+        CurlGlobal.initialize()
+        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
+        self.handle = handle
+        installDefaults()
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    /// Clears every option and the body so the handle can serve another transfer.
+    public func reset() {
+        curl_easy_reset(handle)
+        if let headerList {
+            curl_slist_free_all(headerList)
+            self.headerList = nil
+        }
+        body.removeAll(keepingCapacity: body.count <= 64 * 1024)
+        bodyLimitExceeded = false
+        bodyBytesSeen = 0
+        keepsBody = true
+        bodyLimit = 1 << 20
+        installDefaults()
+    }
+
+    private func installDefaults() {
+        errorBuffer[0] = 0
+        errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+        }
+        // Signals are not for libraries in a multi-threaded daemon; the daemon ignores SIGPIPE itself.
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        _ = ccurl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
+            guard let userdata, let data else { return 0 }
+            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+            return easy.receive(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+    }
+
+    private func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bodyBytesSeen += bytes.count
+        if bodyBytesSeen > bodyLimit {
+            bodyLimitExceeded = true
+            return 0  // makes curl stop with CURLE_WRITE_ERROR
+        }
+        if keepsBody { body.append(contentsOf: bytes) }
+        return bytes.count
+    }
+
+    private func check(_ code: CURLcode, _ operation: String) throws(CurlSetupError) {
+        guard code == CURLE_OK else {
+            throw CurlSetupError(operation: operation, message: String(cString: curl_easy_strerror(code)))
+        }
+    }
+
+    // MARK: Typed options
+
+    public func setURL(_ url: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_URL, url), "URL \(url)")
+    }
+
+    /// The whole transfer's deadline and the connect phase's (which includes DNS and TLS).
+    public func setTimeouts(totalMilliseconds: Int, connectMilliseconds: Int) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, totalMilliseconds)), "TIMEOUT_MS")
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, connectMilliseconds)),
+                  "CONNECTTIMEOUT_MS")
+    }
+
+    /// Which URL schemes may be used, e.g. "http,https"; redirects are limited to `redirectProtocols`.
+    public func setProtocols(_ protocols: String, redirectProtocols: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols), "PROTOCOLS_STR")
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, redirectProtocols),
+                  "REDIR_PROTOCOLS_STR")
+    }
+
+    public func setFollowRedirects(_ follow: Bool, maximum: Int = 5) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, follow ? 1 : 0), "FOLLOWLOCATION")
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_MAXREDIRS, maximum), "MAXREDIRS")
+    }
+
+    /// `HEAD` when true.
+    public func setNoBody(_ noBody: Bool) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_NOBODY, noBody ? 1 : 0), "NOBODY")
+    }
+
+    public func setCustomRequest(_ method: String?) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method), "CUSTOMREQUEST")
+    }
+
+    /// Connect (and TLS/STARTTLS where the scheme has it), then stop: a reachability check.
+    public func setConnectOnly(_ connectOnly: Bool) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECT_ONLY, connectOnly ? 1 : 0), "CONNECT_ONLY")
+    }
+
+    /// A probe must test a fresh connection each time, and must not leave one open.
+    public func setFreshConnection(_ fresh: Bool) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, fresh ? 1 : 0), "FRESH_CONNECT")
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, fresh ? 1 : 0), "FORBID_REUSE")
+    }
+
+    public func setVerifyTLS(_ verify: Bool) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0), "SSL_VERIFYPEER")
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0), "SSL_VERIFYHOST")
+    }
+
+    /// A CA bundle file to trust instead of the system's.
+    public func setCertificateAuthorityFile(_ path: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, path), "CAINFO")
+    }
+
+    public func setUserAgent(_ userAgent: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent), "USERAGENT")
+    }
+
+    /// Extra request headers, each "Name: value".
+    public func setHeaders(_ headers: [String]) throws(CurlSetupError) {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        for header in headers {
+            guard let appended = curl_slist_append(headerList, header) else {
+                throw CurlSetupError(operation: "HTTPHEADER", message: "curl_slist_append failed")
+            }
+            headerList = appended
+        }
+        try check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+    }
+
+    /// Caps the response body; `keep: false` counts bytes without storing them.
+    public func setBodyLimit(_ bytes: Int, keep: Bool) {
+        bodyLimit = bytes
+        keepsBody = keep
+    }
+
+    // MARK: Results
+
+    /// The error recorded for a transfer that ended with `code`, or nil for success.
+    func error(for code: CURLcode) -> CurlError? {
+        guard code != CURLE_OK else { return nil }
+        let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        if bodyLimitExceeded {
+            return CurlError(code: Int32(CURLE_FILESIZE_EXCEEDED.rawValue),
+                             detail: "response body larger than \(bodyLimit) bytes")
+        }
+        return CurlError(code: Int32(code.rawValue), detail: detail)
+    }
+
+    /// The last HTTP (or SMTP/IMAP) response code, 0 when none was received.
+    public var responseCode: Int {
+        var code = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+
+    public var timings: CurlTimings {
+        func time(_ info: CURLINFO) -> Int64 {
+            var value: curl_off_t = 0
+            _ = ccurl_easy_getinfo_off_t(handle, info, &value)
+            return Int64(value)
+        }
+        return CurlTimings(nameLookup: time(CURLINFO_NAMELOOKUP_TIME_T), connect: time(CURLINFO_CONNECT_TIME_T),
+                           tlsHandshake: time(CURLINFO_APPCONNECT_TIME_T),
+                           firstByte: time(CURLINFO_STARTTRANSFER_TIME_T), total: time(CURLINFO_TOTAL_TIME_T))
+    }
+}

@@ -1,0 +1,357 @@
+import Foundation
+public import Monitoring
+public import Diagnostics
+public import SQLite
+
+/// The only writer of the failure log. It owns the write connection on its own thread, takes records from
+/// any thread, and commits them in batches. A record is durable once `flush()` returns after it.
+public final class LogWriter: @unchecked Sendable {
+    // @unchecked: `connection`, `chain` and `batchState` are touched only on the writer thread (after
+    // init, which finishes before the thread starts); everything shared is guarded by `condition`.
+
+    private let connection: Connection
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var pending: [LogRecord] = []
+    private var enqueued = 0
+    private var committed = 0
+    private var stopping = false
+    private var finished = false
+    private var lastFailure: String?
+    private var thread: Thread?
+
+    private var lastSeq: Int64
+    private var lastHash: [UInt8]
+    private var siteID = ""
+    private var probeNames: [String: (name: String, system: String?)] = [:]
+
+    /// The most records held while the database cannot be written; past that the oldest are dropped
+    /// and the loss is reported.
+    public let maximumBuffered: Int
+    private var dropped = 0
+
+    public init(connection: Connection, logger: Logger, maximumBuffered: Int = 1_000_000) throws {
+        self.connection = connection
+        self.logger = logger
+        self.maximumBuffered = maximumBuffered
+        let last = try connection.firstRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
+            ($0.int(0) ?? 0, $0.blob(1) ?? EventChain.genesis)
+        }
+        lastSeq = last?.0 ?? 0
+        lastHash = last?.1 ?? EventChain.genesis
+        if let site = try connection.firstRow("SELECT id FROM sites LIMIT 1", [], { $0.text(0) }) {
+            siteID = site ?? ""
+        }
+    }
+
+    /// The states recorded for each active probe: restored into the state machines after a restart.
+    public func recordedStates() throws -> [String: (state: ProbeState, since: Timestamp?)] {
+        let rows = try connection.rows("SELECT id, state, state_since_ms FROM probes WHERE active = 1") { row in
+            (row.text(0) ?? "", ProbeState(rawValue: row.text(1) ?? "") ?? .unknown,
+             row.int(2).map { Timestamp(millisecondsSinceEpoch: $0) })
+        }
+        return Dictionary(rows.map { ($0.0, (state: $0.1, since: $0.2)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "courtwatch-log-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues records; never blocks on the disk.
+    public func record(_ records: [LogRecord]) {
+        guard !records.isEmpty else { return }
+        condition.lock()
+        pending.append(contentsOf: records)
+        enqueued += records.count
+        if pending.count > maximumBuffered {
+            let excess = pending.count - maximumBuffered
+            pending.removeFirst(excess)
+            dropped += excess
+            committed += excess  // so flush() does not wait for records that no longer exist
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    public func record(_ record: LogRecord) { self.record([record]) }
+
+    /// Waits until everything recorded before this call is committed, or `timeout` passes.
+    /// Returns false on timeout (the database is failing; see `health`).
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(30)) -> Bool {
+        let deadline = Date().addingTimeInterval(Double(timeout.milliseconds) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        let target = enqueued
+        while committed < target && !finished {
+            if !condition.wait(until: deadline) { return committed >= target }
+        }
+        return committed >= target
+    }
+
+    /// Commits what is queued (waiting up to `timeout`), stops the thread and closes the connection.
+    public func close(timeout: Duration = .seconds(10)) {
+        flush(timeout: timeout)
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        let left = pending.count
+        condition.unlock()
+        if left > 0 { logger.error("\(left) log records could not be written before shutdown") }
+        do {
+            try connection.close()
+        } catch {
+            logger.error("closing the failure log: \(error)")
+        }
+    }
+
+    /// Why writing is failing right now, or nil when it is healthy.
+    public var health: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        if let lastFailure { return "failure log not writable, \(pending.count) records buffered: \(lastFailure)" }
+        if dropped > 0 { return "\(dropped) records were dropped while the failure log was not writable" }
+        return nil
+    }
+
+    // MARK: The writer thread
+
+    private func run() {
+        var backoff = 0.05
+        while true {
+            condition.lock()
+            while pending.isEmpty && !stopping { condition.wait() }
+            if pending.isEmpty && stopping {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = Array(pending.prefix(5000))
+            condition.unlock()
+
+            do {
+                try write(batch)
+                condition.lock()
+                pending.removeFirst(min(batch.count, pending.count))
+                committed += batch.count
+                if lastFailure != nil { logger.notice("failure log writable again; buffered records committed") }
+                lastFailure = nil
+                condition.broadcast()
+                condition.unlock()
+                backoff = 0.05
+            } catch {
+                condition.lock()
+                let firstFailure = lastFailure == nil
+                lastFailure = String(describing: error)
+                let giveUp = stopping
+                if giveUp {
+                    finished = true
+                    condition.broadcast()
+                }
+                condition.unlock()
+                if firstFailure {
+                    logger.error("cannot write the failure log; buffering in memory and retrying: \(error)")
+                }
+                if giveUp { return }
+                Thread.sleep(forTimeInterval: backoff)
+                backoff = min(backoff * 2, 5)
+            }
+        }
+    }
+
+    /// Writes one batch in one transaction. Nothing in memory changes unless it commits.
+    private func write(_ batch: [LogRecord]) throws {
+        var seq = lastSeq
+        var hash = lastHash
+        var names = probeNames
+        var site = siteID
+        var rollups: [MinuteKey: MinuteRollup] = [:]
+
+        try connection.transaction {
+            func append(kind: String, at: Timestamp, probeID: String?, payload: JSONValue) throws -> Int64 {
+                seq += 1
+                let text = payload.canonicalText
+                let previous = hash
+                hash = EventChain.hash(previous: previous, seq: seq, atMilliseconds: at.millisecondsSinceEpoch,
+                                       kind: kind, probeID: probeID, payload: text)
+                try connection.execute(
+                    "INSERT INTO events (seq, at_ms, kind, probe_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [seq, at.millisecondsSinceEpoch, kind, probeID, text, previous, hash])
+                return seq
+            }
+
+            for record in batch {
+                switch record {
+                case let .configuration(definition, probes):
+                    site = definition.id
+                    try writeConfiguration(definition, probes)
+                    names = Dictionary(probes.map { ($0.id, ($0.name, $0.system)) }, uniquingKeysWith: { a, _ in a })
+
+                case let .daemonEvent(kind, at, payload):
+                    _ = try append(kind: kind, at: at, probeID: nil, payload: payload)
+
+                case let .outcome(outcome):
+                    let observation = outcome.observation
+                    rollups[MinuteKey(observation), default: MinuteRollup()].add(observation)
+                    if let failure = observation.failure {
+                            _ = try append(kind: EventKind.probeFailed, at: observation.at, probeID: observation.probeID,
+                                       payload: Self.evidence(observation, failure))
+                    }
+                    for action in outcome.actions {
+                            try apply(action, site: site, names: names) { kind, at, probeID, payload in
+                            try append(kind: kind, at: at, probeID: probeID, payload: payload)
+                        }
+                    }
+                    try connection.execute(
+                        """
+                        UPDATE probes SET state = ?, state_since_ms = ?, last_check_ms = ?, last_latency_us = ?,
+                            last_ok = ?, last_result = ? WHERE id = ?
+                        """,
+                        [outcome.state.rawValue, outcome.stateSince?.millisecondsSinceEpoch,
+                         observation.at.millisecondsSinceEpoch, observation.latencyMicroseconds,
+                         observation.succeeded, observation.summary, observation.probeID])
+                }
+            }
+            for (key, rollup) in rollups { try writeRollup(key, rollup) }
+        }
+        lastSeq = seq
+        lastHash = hash
+        probeNames = names
+        siteID = site
+    }
+
+    private func apply(_ action: ProbeAction, site: String, names: [String: (name: String, system: String?)],
+                       append: (String, Timestamp, String?, JSONValue) throws -> Int64) throws {
+        switch action {
+        case let .recordTransition(transition):
+            _ = try append(EventKind.probeTransition, transition.at, transition.probeID, [
+                "from": .string(transition.from.rawValue),
+                "to": .string(transition.to.rawValue),
+                "cause": .string(transition.cause.summary),
+            ])
+        case let .openIncident(probeID, startedAt, cause):
+            let name = names[probeID]?.name ?? probeID
+            let title = "\(name) is down"
+            let seq = try append(EventKind.incidentOpened, cause.at, probeID, [
+                "title": .string(title),
+                "started_at_ms": .integer(startedAt.millisecondsSinceEpoch),
+                "cause": .string(cause.summary),
+                "system": .optional(names[probeID]?.system),
+            ])
+            try connection.execute(
+                """
+                INSERT INTO incidents (site_id, probe_id, system, title, cause, started_at_ms, opened_event)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [site, probeID, names[probeID]?.system, title, cause.summary, startedAt.millisecondsSinceEpoch, seq])
+        case let .resolveIncident(probeID, at, evidence):
+            let open = try connection.firstRow(
+                "SELECT id FROM incidents WHERE probe_id = ? AND resolved_at_ms IS NULL ORDER BY id DESC LIMIT 1",
+                [probeID]) { $0.int(0) } ?? nil
+            let seq = try append(EventKind.incidentResolved, at, probeID, [
+                "incident": .optional(open),
+                "evidence": .string(evidence.summary),
+            ])
+            if let open {
+                try connection.execute("UPDATE incidents SET resolved_at_ms = ?, resolved_event = ? WHERE id = ?",
+                                       [at.millisecondsSinceEpoch, seq, open])
+            }
+        }
+    }
+
+    private func writeConfiguration(_ site: SiteDefinition, _ probes: [ProbeDefinition]) throws {
+        try connection.execute(
+            "INSERT INTO sites (id, name, time_zone) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone",
+            [site.id, site.name, site.timeZone])
+        try connection.execute("UPDATE probes SET active = 0", [])
+        for probe in probes {
+            try connection.execute(
+                """
+                INSERT INTO probes (id, site_id, name, kind, target, system, critical, interval_ms, active)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name, kind = excluded.kind,
+                    target = excluded.target, system = excluded.system, critical = excluded.critical,
+                    interval_ms = excluded.interval_ms, active = 1
+                """,
+                [probe.id, site.id, probe.name, probe.check.kindName, probe.check.target, probe.system, probe.critical,
+                 probe.interval.milliseconds])
+        }
+    }
+
+    private func writeRollup(_ key: MinuteKey, _ rollup: MinuteRollup) throws {
+        var values: [any DatabaseValueConvertible] = [key.probeID, key.minute, rollup.count, rollup.failures,
+                                                      rollup.minimum, rollup.maximum, rollup.sum]
+        values += rollup.buckets.map { $0 as any DatabaseValueConvertible }
+        try connection.execute(
+            """
+            INSERT INTO sample_minutes (probe_id, minute, count, failures, latency_min_us, latency_max_us,
+                latency_sum_us, h0, h1, h2, h3, h4, h5, h6, h7, h8)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (probe_id, minute) DO UPDATE SET
+                count = count + excluded.count, failures = failures + excluded.failures,
+                latency_min_us = min(latency_min_us, excluded.latency_min_us),
+                latency_max_us = max(latency_max_us, excluded.latency_max_us),
+                latency_sum_us = latency_sum_us + excluded.latency_sum_us,
+                h0 = h0 + excluded.h0, h1 = h1 + excluded.h1, h2 = h2 + excluded.h2, h3 = h3 + excluded.h3,
+                h4 = h4 + excluded.h4, h5 = h5 + excluded.h5, h6 = h6 + excluded.h6, h7 = h7 + excluded.h7,
+                h8 = h8 + excluded.h8
+            """, values)
+    }
+
+    static func evidence(_ observation: Observation, _ failure: FailureEvidence) -> JSONValue {
+        var payload: [String: JSONValue] = [
+            "class": .string(failure.failureClass.rawValue),
+            "message": .string(failure.message),
+            "latency_us": .integer(observation.latencyMicroseconds),
+        ]
+        if let code = failure.errorCode { payload["error_code"] = .integer(Int64(code)) }
+        if let status = observation.httpStatus { payload["http_status"] = .integer(Int64(status)) }
+        if let timings = observation.timings {
+            payload["timings_us"] = [
+                "dns": .integer(timings.dns), "connect": .integer(timings.connect), "tls": .integer(timings.tls),
+                "first_byte": .integer(timings.firstByte), "total": .integer(timings.total),
+            ]
+        }
+        return .object(payload)
+    }
+}
+
+/// One probe's minute.
+struct MinuteKey: Hashable {
+    var probeID: String
+    var minute: Int64
+
+    init(_ observation: Observation) {
+        probeID = observation.probeID
+        let milliseconds = observation.at.millisecondsSinceEpoch
+        minute = milliseconds - ((milliseconds % 60_000) + 60_000) % 60_000
+    }
+}
+
+/// Counts and latency of the samples in one minute, added to the stored row on commit.
+struct MinuteRollup {
+    var count: Int64 = 0
+    var failures: Int64 = 0
+    var minimum = Int64.max
+    var maximum: Int64 = 0
+    var sum: Int64 = 0
+    var buckets = [Int64](repeating: 0, count: Schema.latencyBucketBoundsMilliseconds.count + 1)
+
+    mutating func add(_ observation: Observation) {
+        let latency = observation.latencyMicroseconds
+        count += 1
+        if !observation.succeeded { failures += 1 }
+        minimum = min(minimum, latency)
+        maximum = max(maximum, latency)
+        sum += latency
+        let milliseconds = latency / 1000
+        let bucket = Schema.latencyBucketBoundsMilliseconds.firstIndex { milliseconds < $0 }
+            ?? Schema.latencyBucketBoundsMilliseconds.count
+        buckets[bucket] += 1
+    }
+}

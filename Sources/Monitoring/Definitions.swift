@@ -1,0 +1,202 @@
+/// Where a definition came from, so every message about it can name the file and line.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "\(file):\(line)" }
+}
+
+/// A court or probation site: the place whose systems are watched.
+public struct SiteDefinition: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var timeZone: String
+    public var businessHours: WeeklySchedule?
+    public var holidays: String?
+
+    public init(id: String, name: String, timeZone: String = "UTC", businessHours: WeeklySchedule? = nil,
+                holidays: String? = nil) {
+        self.id = id
+        self.name = name
+        self.timeZone = timeZone
+        self.businessHours = businessHours
+        self.holidays = holidays
+    }
+}
+
+/// A parsed `http(s)://` or `tcp://` address.
+public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    /// Path and query, starting with `/`; empty for `tcp://`.
+    public var path: String
+
+    public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    static let defaultPorts = ["http": 80, "https": 443, "smtp": 25, "smtps": 465, "imap": 143, "imaps": 993]
+
+    /// Parses `scheme://host[:port][/path]`; `allowedSchemes` lists what the probe kind accepts.
+    public init(parsing text: String, allowedSchemes: [String]) throws(ParseError) {
+        let pieces = text.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
+        guard pieces.count == 2 else {
+            throw ParseError(message: "'\(text)' is not a URL (expected \(allowedSchemes[0])://host...)")
+        }
+        let scheme = pieces[0].lowercased()
+        guard allowedSchemes.contains(scheme) else {
+            throw ParseError(message: "URL scheme '\(scheme)' is not one of \(allowedSchemes.joined(separator: ", "))")
+        }
+        let rest = pieces[1]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = String(rest[..<authorityEnd])
+        var path = String(rest[authorityEnd...])
+        guard !authority.contains("@") else {
+            throw ParseError(message: "'\(text)' has credentials in the URL; put them in a CredentialsFile=")
+        }
+        var host: String
+        var portText: String?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw ParseError(message: "'\(text)' has an unterminated IPv6 address")
+            }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { portText = String(after.dropFirst()) } else if !after.isEmpty {
+                throw ParseError(message: "'\(text)' has text after the IPv6 address")
+            }
+        } else {
+            let pieces = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count <= 2 else { throw ParseError(message: "'\(text)' has more than one ':' in the host") }
+            host = String(pieces[0])
+            portText = pieces.count == 2 ? String(pieces[1]) : nil
+        }
+        guard !host.isEmpty else { throw ParseError(message: "'\(text)' has no host") }
+        let hostAllowed = host.allSatisfy { (character: Character) -> Bool in
+            guard character.isASCII else { return false }
+            return character.isLetter || character.isNumber || "-._:".contains(character)
+        }
+        guard hostAllowed else { throw ParseError(message: "'\(host)' is not a valid host name or address") }
+        let port: Int
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else {
+                throw ParseError(message: "'\(portText)' is not a port number (1-65535)")
+            }
+            port = value
+        } else if let value = Self.defaultPorts[scheme] {
+            port = value
+        } else {
+            throw ParseError(message: "'\(text)' needs a port (\(scheme)://host:port)")
+        }
+        if path.contains(where: { $0 == " " || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
+            throw ParseError(message: "'\(text)' has spaces or control characters in its path")
+        }
+        if scheme == "tcp" {
+            guard path.isEmpty || path == "/" else { throw ParseError(message: "'\(text)': tcp:// takes no path") }
+            path = ""
+        } else if path.isEmpty {
+            path = "/"
+        }
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = port
+        self.path = path
+    }
+
+    /// The URL as text, with the host bracketed when it is an IPv6 address.
+    public var description: String {
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        let defaultPort = Self.defaultPorts[scheme]
+        let portText = defaultPort == port ? "" : ":\(port)"
+        return "\(scheme)://\(hostText)\(portText)\(path)"
+    }
+}
+
+/// What a probe checks and how.
+public enum ProbeCheck: Hashable, Sendable {
+    /// An HTTP(S) request whose answer must have one of `expectStatus` and, when given, contain `expectBody`.
+    case http(HTTPCheck)
+    /// A TCP connection that must be accepted.
+    case tcp(Endpoint)
+
+    public var kindName: String {
+        switch self {
+        case .http: "http"
+        case .tcp: "tcp"
+        }
+    }
+
+    public var target: String {
+        switch self {
+        case .http(let check): check.url.description
+        case .tcp(let endpoint): endpoint.description
+        }
+    }
+}
+
+public struct HTTPCheck: Hashable, Sendable {
+    public var url: Endpoint
+    public var method: String
+    public var expectStatus: Set<Int>
+    public var expectBody: String?
+
+    public init(url: Endpoint, method: String = "GET", expectStatus: Set<Int> = [200], expectBody: String? = nil) {
+        self.url = url
+        self.method = method
+        self.expectStatus = expectStatus
+        self.expectBody = expectBody
+    }
+}
+
+/// How a probe's results become states.
+public struct DetectionPolicy: Hashable, Sendable {
+    /// Consecutive failures that make a probe DOWN.
+    public var failuresToDown: Int
+    /// Consecutive successes that bring a DOWN probe back UP.
+    public var successesToUp: Int
+
+    public init(failuresToDown: Int = 3, successesToUp: Int = 2) {
+        precondition(failuresToDown >= 1 && successesToUp >= 1)
+        self.failuresToDown = failuresToDown
+        self.successesToUp = successesToUp
+    }
+}
+
+/// One probe as configured in a `.probe` file.
+public struct ProbeDefinition: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var check: ProbeCheck
+    public var system: String?
+    public var critical: Bool
+    public var interval: Duration
+    public var timeout: Duration
+    /// How soon to probe again while a failure or a recovery is being confirmed.
+    public var retryInterval: Duration
+    public var policy: DetectionPolicy
+    public var dependsOn: [String]
+    public var source: SourceLocation?
+
+    public init(id: String, name: String, check: ProbeCheck, system: String? = nil, critical: Bool = false,
+                interval: Duration = .seconds(30), timeout: Duration = .seconds(5), retryInterval: Duration? = nil,
+                policy: DetectionPolicy = DetectionPolicy(), dependsOn: [String] = [], source: SourceLocation? = nil) {
+        self.id = id
+        self.name = name
+        self.check = check
+        self.system = system
+        self.critical = critical
+        self.interval = interval
+        self.timeout = timeout
+        self.retryInterval = retryInterval ?? min(interval, .seconds(10))
+        self.policy = policy
+        self.dependsOn = dependsOn
+        self.source = source
+    }
+}
