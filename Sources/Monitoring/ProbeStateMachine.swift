@@ -60,7 +60,10 @@ public struct ProbeStateMachine: Sendable, Hashable {
             // A restart does not confirm recovery: the probe must earn UP again.
             self.state = .down
             self.since = since
-        default:
+        case .up:
+            self.state = .up
+            self.since = since
+        case .unknown, .suspect:
             // Suspicion is not carried across a restart; the next result decides.
             self.state = .unknown
         }

@@ -4,13 +4,20 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
     /// One rule: these weekdays (1 = Monday ... 7 = Sunday), these minute ranges after local midnight.
     public struct Rule: Hashable, Sendable {
         public var weekdays: Set<Int>
-        /// Start and end minute of the day; an end at or before the start runs past midnight.
-        public var ranges: [ClosedRange<Int>]
+        /// Start and end minute of the day; an end before the start runs past midnight.
+        public var ranges: [MinuteRange]
     }
 
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public let message: String
         public var description: String { message }
+    }
+
+    /// Minutes after local midnight, `start` inclusive, `end` exclusive; `end < start` crosses midnight.
+    public struct MinuteRange: Hashable, Sendable {
+        public var start: Int
+        public var end: Int
+        public var crossesMidnight: Bool { end < start }
     }
 
     public var rules: [Rule]
@@ -37,8 +44,8 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
 
     private static func parseDays(_ word: String) throws(ParseError) -> Set<Int> {
         var days: Set<Int> = []
-        for item in word.lowercased().split(separator: ",") {
-            let ends = item.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        for item in word.split(separator: ",") {
+            let ends = item.lowercased().split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard ends.count <= 2, let first = dayNames[ends[0]] else {
                 throw ParseError(message: "'\(item)' is not a day or day range (use Mon, Tue, ... Sun, or Mon-Fri)")
             }
@@ -47,7 +54,7 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
                 continue
             }
             guard let last = dayNames[ends[1]] else {
-                throw ParseError(message: "'\(ends[1])' is not a day (use Mon, Tue, ... Sun)")
+                throw ParseError(message: "'\(item)' is not a day or day range (use Mon, Tue, ... Sun, or Mon-Fri)")
             }
             var day = first
             while true {
@@ -59,13 +66,13 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
         return days
     }
 
-    private static func parseRange(_ word: String) throws(ParseError) -> ClosedRange<Int> {
+    private static func parseRange(_ word: String) throws(ParseError) -> MinuteRange {
         let ends = word.split(separator: "-", omittingEmptySubsequences: false)
         guard ends.count == 2, let start = parseClock(ends[0]), let end = parseClock(ends[1]) else {
             throw ParseError(message: "'\(word)' is not a time range such as 09:00-17:00")
         }
         guard start != end else { throw ParseError(message: "'\(word)' is an empty time range") }
-        return start...end
+        return MinuteRange(start: start, end: end)
     }
 
     private static func parseClock(_ text: Substring) -> Int? {
@@ -82,14 +89,12 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
         let previous = weekday == 1 ? 7 : weekday - 1
         for rule in rules {
             for range in rule.ranges {
-                if range.lowerBound < range.upperBound {
-                    if rule.weekdays.contains(weekday) && range.lowerBound <= minute && minute < range.upperBound {
-                        return true
-                    }
+                if !range.crossesMidnight {
+                    if rule.weekdays.contains(weekday) && range.start <= minute && minute < range.end { return true }
                 } else {
                     // Overnight: the evening part belongs to the rule's day, the morning part to the next.
-                    if rule.weekdays.contains(weekday) && minute >= range.lowerBound { return true }
-                    if rule.weekdays.contains(previous) && minute < range.upperBound { return true }
+                    if rule.weekdays.contains(weekday) && minute >= range.start { return true }
+                    if rule.weekdays.contains(previous) && minute < range.end { return true }
                 }
             }
         }

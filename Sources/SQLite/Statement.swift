@@ -58,6 +58,15 @@ public final class Statement {
         return result
     }
 
+    /// Visits rows one at a time without collecting them; `body` returns false to stop early.
+    public func forEachRow(_ values: [any DatabaseValueConvertible] = [], _ body: (Row) throws -> Bool) throws {
+        try bind(values)
+        defer { reset() }
+        while try step() {
+            guard try body(Row(statement: self)) else { return }
+        }
+    }
+
     /// Ends the current run early so the statement can be reused and its locks are released.
     public func reset() { sqlite3_reset(handle) }
 

@@ -1,0 +1,288 @@
+import Foundation
+import Configuration
+import Diagnostics
+import FailureLog
+import Monitoring
+import SimulatedSite
+import Sockets
+
+/// The `courtwatch` command line: one executable, subcommands, `--help` on every level.
+public enum CommandLineTool {
+    static let defaultConfig = "/etc/courtwatch"
+    static let defaultState = "/var/lib/courtwatch"
+
+    static let overview = """
+        courtwatch — watch the IT systems a court or probation site depends on, and keep a tamper-evident
+        log of every failure.
+
+        USAGE: courtwatch <command> [options]
+
+        COMMANDS:
+          run            Run the daemon: probe, detect, log (what systemd starts)
+          demo           Start a simulated court site on loopback and watch it, with a live table
+          check-config   Check a configuration directory and report every problem with file:line
+          status         Show each probe's state and the open incidents (read-only; safe while running)
+          log verify     Walk the failure log's hash chain and name the first broken event
+
+        Run 'courtwatch <command> --help' for a command's options.
+        Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.
+        """
+
+    /// Runs the command line and returns the process exit code.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let command = arguments.dropFirst()
+        do {
+            return try dispatch(command).rawValue
+        } catch {
+            FileHandle.standardError.write(Data("courtwatch: \(error.message)\n".utf8))
+            return error.code.rawValue
+        }
+    }
+
+    static func dispatch(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        guard let name = arguments.first else {
+            print(overview)
+            return .usage
+        }
+        let rest = arguments.dropFirst()
+        switch name {
+        case "--help", "-h", "help":
+            print(overview)
+            return .success
+        case "--version":
+            print("courtwatch \(DaemonRunner.version)")
+            return .success
+        case "run": return try run(rest)
+        case "demo": return try demo(rest)
+        case "check-config": return try checkConfig(rest)
+        case "status": return try status(rest)
+        case "log": return try log(rest)
+        default:
+            throw CommandFailure(code: .usage,
+                                 message: "unknown command '\(name)'\nRun 'courtwatch --help' for the list of commands.")
+        }
+    }
+
+    // MARK: run
+
+    static let runHelp = """
+        USAGE: courtwatch run [--config DIR] [--state DIR] [--log-level LEVEL]
+
+        Runs the daemon in the foreground: probes every *.probe in the configuration directory on one event
+        loop, turns results into states and incidents, and commits them to the failure log in the state
+        directory. SIGTERM or SIGINT stops it cleanly (in-flight probes get 5 s); SIGHUP reloads the
+        configuration, keeping the running one if the new one has errors.
+
+        OPTIONS:
+          --config DIR      Configuration directory (default \(defaultConfig))
+          --state DIR       State directory holding failure-log.sqlite (default \(defaultState))
+          --log-level LEVEL error, warning, notice, info or debug (default info)
+        """
+
+    static func run(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "run", options: ["config", "state", "log-level"])
+        if parsed.wantsHelp { print(runHelp); return .success }
+        let directory = parsed.option("config") ?? defaultConfig
+        let configuration = try loadConfiguration(directory)
+        let logger = try makeLogger(parsed, command: "run")
+        let runner = DaemonRunner(
+            options: .init(configuration: configuration,
+                           configurationSource: { () throws(ConfigurationErrors) in
+                               try ConfigurationLoader.load(directory: directory)
+                           },
+                           stateDirectory: parsed.option("state") ?? defaultState),
+            logger: logger)
+        return try runner.run()
+    }
+
+    // MARK: demo
+
+    static let demoHelp = """
+        USAGE: courtwatch demo [--state DIR] [--config DIR]
+
+        Starts a simulated court site on 127.0.0.1 (ports \(DemoSite.platformPort)-\(DemoSite.gatewayPort)): a case
+        platform that fails for 40 s in every 2 minutes, a slow document store and a TCP site gateway. Then
+        runs the daemon against it and shows a live status table. Ctrl-C stops both.
+
+        While it runs, try from another terminal:
+          courtwatch status --state DIR
+          courtwatch log verify --state DIR
+
+        OPTIONS:
+          --state DIR    State directory for the demo's failure log (default ./.demo-state)
+          --config DIR   Probe definitions (default: the built-in copy of Probes/demo)
+        """
+
+    static func demo(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "demo", options: ["config", "state", "log-level"])
+        if parsed.wantsHelp { print(demoHelp); return .success }
+        let source: () throws(ConfigurationErrors) -> SiteConfiguration
+        if let directory = parsed.option("config") {
+            source = { () throws(ConfigurationErrors) in try ConfigurationLoader.load(directory: directory) }
+        } else {
+            source = { () throws(ConfigurationErrors) in
+                try ConfigurationLoader.load(files: EmbeddedDemo.files.map { ("Probes/demo/\($0.name)", $0.text) },
+                                             directory: "Probes/demo (built in)")
+            }
+        }
+        let configuration: SiteConfiguration
+        do {
+            configuration = try source()
+        } catch {
+            throw CommandFailure(code: .dataError, message: error.description)
+        }
+        let site: DemoSite
+        do {
+            site = try DemoSite()
+        } catch {
+            throw CommandFailure(code: .failure,
+                                 message: "cannot start the simulated site: \(error) (is another demo running?)")
+        }
+        defer { site.stop() }
+        let interactive = isatty(1) == 1
+        // In a terminal the table is the display; keep the log to warnings so it does not scroll it away.
+        let logger = Logger(label: "courtwatch", minimumLevel: interactive ? .warning : .notice)
+        let stateDirectory = parsed.option("state") ?? ".demo-state"
+        var options = DaemonRunner.Options(configuration: configuration, configurationSource: source,
+                                           stateDirectory: stateDirectory)
+        var ticks = 0
+        options.onTick = { runner in
+            ticks += 1
+            guard interactive || ticks % 10 == 0 else { return }
+            guard let snapshot = try? StatusSnapshot.read(stateDirectory: stateDirectory, recentEventLimit: 8) else {
+                return
+            }
+            let outage = site.platformIsDown ? "in its outage (503)" : "answering"
+            var screen = snapshot.text()
+            screen += "\n\nSimulated case platform: \(outage). Failure log: \(runner.store.databasePath)"
+            if let health = runner.health { screen += "\nWARNING: \(health)" }
+            if interactive {
+                screen = "\u{1B}[H\u{1B}[2J" + screen + "\n\nCtrl-C to stop."
+            }
+            print(screen)
+            fflush(nil)
+        }
+        print("courtwatch demo: simulated site on 127.0.0.1:\(DemoSite.platformPort)-\(DemoSite.gatewayPort), "
+              + "failure log in \(stateDirectory)")
+        let runner = DaemonRunner(options: options, logger: logger)
+        return try runner.run()
+    }
+
+    // MARK: check-config
+
+    static let checkConfigHelp = """
+        USAGE: courtwatch check-config [--config DIR]
+
+        Loads site.conf, courtwatch.conf and every *.probe in DIR and reports every problem as
+        file:line: message. Exit 0 when the configuration is good, 65 when it is not.
+
+        OPTIONS:
+          --config DIR   Configuration directory (default \(defaultConfig))
+        """
+
+    static func checkConfig(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "check-config", options: ["config"])
+        if parsed.wantsHelp { print(checkConfigHelp); return .success }
+        let configuration = try loadConfiguration(parsed.option("config") ?? defaultConfig)
+        print("\(configuration.directory): OK — site \(configuration.site.id), \(configuration.probes.count) probes")
+        for probe in configuration.probes.sorted(by: { $0.id < $1.id }) {
+            print("  \(probe.id)  \(probe.check.kindName)  \(probe.check.target)  every \(probe.interval.configText)")
+        }
+        return .success
+    }
+
+    // MARK: status
+
+    static let statusHelp = """
+        USAGE: courtwatch status [--state DIR] [--json]
+
+        Shows each probe's state, since when, its last latency and result, and the open incidents. Reads the
+        failure log with a read-only connection, so it is safe while the daemon runs.
+
+        OPTIONS:
+          --state DIR   State directory (default \(defaultState))
+          --json        Print JSON instead of a table
+        """
+
+    static func status(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "status", options: ["state"], flags: ["json"])
+        if parsed.wantsHelp { print(statusHelp); return .success }
+        let snapshot = try StatusSnapshot.read(stateDirectory: parsed.option("state") ?? defaultState)
+        print(parsed.flag("json") ? snapshot.json() : snapshot.text())
+        return .success
+    }
+
+    // MARK: log
+
+    static let logHelp = """
+        USAGE: courtwatch log verify [--state DIR] [--json]
+
+        Walks every event of the failure log in order, recomputing each hash from the event's contents and
+        the previous hash, and runs SQLite's integrity check. Exit 0 when the chain is intact, 1 naming the
+        first broken event when it is not.
+
+        OPTIONS:
+          --state DIR   State directory (default \(defaultState))
+          --json        Print JSON
+        """
+
+    static func log(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        guard let action = arguments.first, !action.hasPrefix("-") else {
+            let parsed = try ParsedArguments.parse(arguments, command: "log", options: [])
+            if parsed.wantsHelp { print(logHelp); return .success }
+            throw .usage("log needs an action: verify", command: "log")
+        }
+        guard action == "verify" else { throw .usage("unknown log action '\(action)'", command: "log") }
+        let parsed = try ParsedArguments.parse(arguments.dropFirst(), command: "log verify", options: ["state"],
+                                               flags: ["json"])
+        if parsed.wantsHelp { print(logHelp); return .success }
+        let store = FailureLogStore(stateDirectory: parsed.option("state") ?? defaultState)
+        let verification: ChainVerification
+        let integrity: String
+        do {
+            let reader = try LogReader(store: store)
+            verification = try reader.verifyChain()
+            integrity = try reader.integrityCheck()
+        } catch let error as FailureLogStore.Failure {
+            throw CommandFailure(code: .failure, message: error.description)
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        }
+        let intact = verification.firstBroken == nil && integrity == "ok"
+        if parsed.flag("json") {
+            let value: JSONValue = [
+                "intact": .bool(intact), "events_checked": .integer(verification.eventsChecked),
+                "first_broken_seq": .optional(verification.firstBroken?.seq),
+                "reason": .optional(verification.firstBroken?.reason), "integrity_check": .string(integrity),
+            ]
+            print(value.canonicalText)
+        } else if let broken = verification.firstBroken {
+            print("BROKEN at event \(broken.seq): \(broken.reason)")
+            print("\(verification.eventsChecked) events before it verify. Database integrity: \(integrity)")
+        } else {
+            print("OK: \(verification.eventsChecked) events verify (seq 1...\(verification.lastSeq)); "
+                  + "database integrity: \(integrity)")
+        }
+        return intact ? .success : .failure
+    }
+
+    // MARK: Shared
+
+    static func loadConfiguration(_ directory: String) throws(CommandFailure) -> SiteConfiguration {
+        do {
+            return try ConfigurationLoader.load(directory: directory)
+        } catch {
+            throw CommandFailure(code: .dataError, message: "configuration has errors:\n" + error.description)
+        }
+    }
+
+    static func makeLogger(_ parsed: ParsedArguments, command: String) throws(CommandFailure) -> Logger {
+        let levels: [String: LogLevel] = ["error": .error, "warning": .warning, "notice": .notice, "info": .info,
+                                          "debug": .debug]
+        let name = parsed.option("log-level") ?? "info"
+        guard let level = levels[name] else {
+            throw .usage("--log-level must be one of error, warning, notice, info, debug", command: command)
+        }
+        return Logger(label: "courtwatch", minimumLevel: level)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import FailureLog
+import Monitoring
+import Sockets
+
+/// What `courtwatch status` shows, read from the failure log with a read-only connection.
+struct StatusSnapshot {
+    var site: SiteDefinition?
+    var probes: [ProbeStatus]
+    var openIncidents: [IncidentSummary]
+    var recentEvents: [StoredEvent]
+    var daemonPID: Int32?
+    var daemonRunning: Bool
+    var stateDirectory: String
+
+    static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
+        let store = FailureLogStore(stateDirectory: stateDirectory)
+        do {
+            let reader = try LogReader(store: store)
+            let recent = recentEventLimit > 0
+                ? try reader.recentEvents(kinds: [EventKind.probeTransition, EventKind.incidentOpened,
+                                                  EventKind.incidentResolved, EventKind.daemonStarted,
+                                                  EventKind.daemonStopped],
+                                          limit: recentEventLimit)
+                : []
+            return StatusSnapshot(
+                site: try reader.site(), probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
+                recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
+                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory)
+        } catch let error as FailureLogStore.Failure {
+            if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
+            throw CommandFailure(code: .failure, message: error.description)
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        }
+    }
+
+    /// The plain-text table.
+    func text(now: Timestamp = .now) -> String {
+        let clock = LocalClock(timeZone: site?.timeZone)
+        var lines: [String] = []
+        let siteName = site.map { "\($0.name) (\($0.id))" } ?? "(no site recorded yet)"
+        let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
+        lines.append("\(siteName) — \(daemon)")
+        lines.append("")
+        var rows = [["PROBE", "STATE", "SINCE", "LATENCY", "CHECKED", "LAST RESULT"]]
+        for probe in probes {
+            rows.append([
+                probe.id,
+                probe.state.rawValue.uppercased(),
+                probe.since.map { clock.format($0, relativeTo: now) } ?? "—",
+                probe.lastLatencyMicroseconds.map { "\($0 / 1000) ms" } ?? "—",
+                probe.lastCheck.map { Self.ago($0, now: now) } ?? "never",
+                probe.lastResult ?? "",
+            ])
+        }
+        lines += Self.table(rows)
+        lines.append("")
+        if openIncidents.isEmpty {
+            lines.append("No open incidents.")
+        } else {
+            lines.append("Open incidents (\(openIncidents.count)):")
+            for incident in openIncidents {
+                let minutes = max(0, (now - incident.startedAt).milliseconds / 60_000)
+                lines.append("  #\(incident.id) \(incident.title) — since \(clock.format(incident.startedAt, relativeTo: now))"
+                             + " (\(minutes) min): \(incident.cause)")
+            }
+        }
+        if !recentEvents.isEmpty {
+            lines.append("")
+            lines.append("Recent events:")
+            for event in recentEvents {
+                lines.append("  \(clock.format(event.at, relativeTo: now))  \(Self.describe(event))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same content as JSON, for scripts.
+    func json() -> String {
+        let probeValues: [JSONValue] = probes.map { probe in
+            [
+                "id": .string(probe.id), "name": .string(probe.name), "kind": .string(probe.kind),
+                "target": .string(probe.target), "system": .optional(probe.system), "critical": .bool(probe.critical),
+                "state": .string(probe.state.rawValue), "since": .optional(probe.since?.iso8601),
+                "last_check": .optional(probe.lastCheck?.iso8601),
+                "last_latency_ms": .optional(probe.lastLatencyMicroseconds.map { $0 / 1000 }),
+                "last_result": .optional(probe.lastResult),
+            ]
+        }
+        let incidentValues: [JSONValue] = openIncidents.map { incident in
+            [
+                "id": .integer(incident.id), "probe": .optional(incident.probeID), "system": .optional(incident.system),
+                "title": .string(incident.title), "cause": .string(incident.cause),
+                "started_at": .string(incident.startedAt.iso8601),
+            ]
+        }
+        let value: JSONValue = [
+            "site": site.map { ["id": .string($0.id), "name": .string($0.name), "time_zone": .string($0.timeZone)] }
+                ?? .null,
+            "daemon": ["running": .bool(daemonRunning), "pid": .optional(daemonPID.map(Int.init))],
+            "probes": .array(probeValues),
+            "open_incidents": .array(incidentValues),
+        ]
+        return value.canonicalText
+    }
+
+    static func describe(_ event: StoredEvent) -> String {
+        let fields = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: Any] ?? [:]
+        let probe = event.probeID ?? ""
+        switch event.kind {
+        case EventKind.probeTransition:
+            let from = (fields["from"] as? String ?? "?").uppercased()
+            let to = (fields["to"] as? String ?? "?").uppercased()
+            return "\(probe): \(from) → \(to) (\(fields["cause"] as? String ?? ""))"
+        case EventKind.incidentOpened:
+            return "incident opened: \(fields["title"] as? String ?? probe) — \(fields["cause"] as? String ?? "")"
+        case EventKind.incidentResolved:
+            return "incident resolved: \(probe) — \(fields["evidence"] as? String ?? "")"
+        case EventKind.daemonStarted: return "courtwatch started"
+        case EventKind.daemonStopped: return "courtwatch stopped (\(fields["reason"] as? String ?? ""))"
+        default: return "\(event.kind) \(probe)"
+        }
+    }
+
+    static func ago(_ time: Timestamp, now: Timestamp) -> String {
+        let seconds = max(0, (now - time).milliseconds / 1000)
+        if seconds < 120 { return "\(seconds)s ago" }
+        if seconds < 7200 { return "\(seconds / 60)m ago" }
+        return "\(seconds / 3600)h ago"
+    }
+
+    static func table(_ rows: [[String]]) -> [String] {
+        guard let header = rows.first else { return [] }
+        var widths = header.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() where index < widths.count - 1 {
+            widths[index] = max(widths[index], cell.count)
+        } }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 2, withPad: " ", startingAt: 0)
+            }.joined()
+        }
+    }
+}
+
+/// Formats instants in the site's time zone: time of day for today, date and time otherwise.
+struct LocalClock {
+    let timeZone: TimeZone
+
+    init(timeZone name: String?) {
+        timeZone = name.flatMap { TimeZone(identifier: $0) } ?? TimeZone(identifier: "UTC")!
+    }
+
+    func format(_ time: Timestamp, relativeTo now: Timestamp) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let date = Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000)
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let today = calendar.dateComponents([.year, .month, .day],
+                                            from: Date(timeIntervalSince1970: Double(now.millisecondsSinceEpoch) / 1000))
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let clock = "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
+        if parts.year == today.year && parts.month == today.month && parts.day == today.day { return clock }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(clock)"
+    }
+}

@@ -1,0 +1,170 @@
+public import Monitoring
+public import SQLite
+
+/// One probe as `courtwatch status` shows it.
+public struct ProbeStatus: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var target: String
+    public var system: String?
+    public var critical: Bool
+    public var state: ProbeState
+    public var since: Timestamp?
+    public var lastCheck: Timestamp?
+    public var lastLatencyMicroseconds: Int64?
+    public var lastResult: String?
+}
+
+/// An incident row.
+public struct IncidentSummary: Sendable, Equatable {
+    public var id: Int64
+    public var probeID: String?
+    public var system: String?
+    public var title: String
+    public var cause: String
+    public var startedAt: Timestamp
+    public var resolvedAt: Timestamp?
+}
+
+/// The result of walking the hash chain.
+public struct ChainVerification: Sendable, Equatable {
+    public var eventsChecked: Int64
+    public var lastSeq: Int64
+    /// The first event that does not verify, and why; nil when the whole chain holds.
+    public var firstBroken: (seq: Int64, reason: String)?
+
+    public init(eventsChecked: Int64, lastSeq: Int64, firstBroken: (seq: Int64, reason: String)?) {
+        self.eventsChecked = eventsChecked
+        self.lastSeq = lastSeq
+        self.firstBroken = firstBroken
+    }
+
+    public static func == (lhs: ChainVerification, rhs: ChainVerification) -> Bool {
+        lhs.eventsChecked == rhs.eventsChecked && lhs.lastSeq == rhs.lastSeq
+            && lhs.firstBroken?.seq == rhs.firstBroken?.seq && lhs.firstBroken?.reason == rhs.firstBroken?.reason
+    }
+}
+
+/// Read-only queries over the failure log. Each reader has its own connection; the daemon keeps writing.
+public final class LogReader {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    public convenience init(store: FailureLogStore) throws(FailureLogStore.Failure) {
+        self.init(connection: try store.openReader())
+    }
+
+    public func site() throws -> SiteDefinition? {
+        try connection.firstRow("SELECT id, name, time_zone FROM sites LIMIT 1") {
+            SiteDefinition(id: $0.text(0) ?? "", name: $0.text(1) ?? "", timeZone: $0.text(2) ?? "UTC")
+        }
+    }
+
+    /// Every configured probe with its current state, ordered by ID.
+    public func probeStatuses() throws -> [ProbeStatus] {
+        try connection.rows(
+            """
+            SELECT id, name, kind, target, system, critical, state, state_since_ms, last_check_ms, last_latency_us,
+                last_result
+            FROM probes WHERE active = 1 ORDER BY id
+            """
+        ) { row in
+            ProbeStatus(
+                id: row.text(0) ?? "", name: row.text(1) ?? "", kind: row.text(2) ?? "", target: row.text(3) ?? "",
+                system: row.text(4), critical: row.int(5) == 1,
+                state: ProbeState(rawValue: row.text(6) ?? "") ?? .unknown,
+                since: row.int(7).map(Timestamp.init(millisecondsSinceEpoch:)),
+                lastCheck: row.int(8).map(Timestamp.init(millisecondsSinceEpoch:)),
+                lastLatencyMicroseconds: row.int(9), lastResult: row.text(10))
+        }
+    }
+
+    public func openIncidents() throws -> [IncidentSummary] {
+        try incidents(where: "resolved_at_ms IS NULL")
+    }
+
+    public func incidents(where condition: String = "1") throws -> [IncidentSummary] {
+        try connection.rows(
+            "SELECT id, probe_id, system, title, cause, started_at_ms, resolved_at_ms FROM incidents WHERE \(condition) ORDER BY id"
+        ) { row in
+            IncidentSummary(
+                id: row.int(0) ?? 0, probeID: row.text(1), system: row.text(2), title: row.text(3) ?? "",
+                cause: row.text(4) ?? "", startedAt: Timestamp(millisecondsSinceEpoch: row.int(5) ?? 0),
+                resolvedAt: row.int(6).map(Timestamp.init(millisecondsSinceEpoch:)))
+        }
+    }
+
+    public func eventCount() throws -> Int64 {
+        try connection.scalarInt("SELECT count(*) FROM events") ?? 0
+    }
+
+    /// Walks every event in order and checks sequence, links and hashes. Names the first broken event.
+    public func verifyChain() throws -> ChainVerification {
+        let statement = try connection.prepare(
+            "SELECT seq, at_ms, kind, probe_id, payload, prev_hash, hash FROM events ORDER BY seq")
+        var previous = EventChain.genesis
+        var result = ChainVerification(eventsChecked: 0, lastSeq: 0, firstBroken: nil)
+        try statement.forEachRow { row in
+            let seq = row.int(0) ?? -1
+            let expected = result.lastSeq + 1
+            var reason: String?
+            if seq != expected {
+                reason = seq > expected
+                    ? "events \(expected)...\(seq - 1) are missing (deleted?)"
+                    : "sequence number out of order (expected \(expected))"
+            } else if row.blob(5) ?? [] != previous {
+                reason = "prev_hash does not match the hash of event \(seq - 1) (an earlier event was altered or replaced)"
+            } else {
+                let computed = EventChain.hash(
+                    previous: previous, seq: seq, atMilliseconds: row.int(1) ?? 0, kind: row.text(2) ?? "",
+                    probeID: row.text(3), payload: row.text(4) ?? "")
+                if computed != row.blob(6) ?? [] {
+                    reason = "hash does not match the event's contents (the event was altered)"
+                }
+            }
+            if let reason {
+                result.firstBroken = (seq, reason)
+                return false
+            }
+            previous = row.blob(6) ?? []
+            result.eventsChecked += 1
+            result.lastSeq = seq
+            return true
+        }
+        return result
+    }
+}
+
+/// One event as stored, for listings.
+public struct StoredEvent: Sendable, Equatable {
+    public var seq: Int64
+    public var at: Timestamp
+    public var kind: String
+    public var probeID: String?
+    public var payload: String
+}
+
+extension LogReader {
+    /// The newest events of the given kinds, newest first.
+    public func recentEvents(kinds: [String], limit: Int) throws -> [StoredEvent] {
+        let placeholders = kinds.map { _ in "?" }.joined(separator: ", ")
+        var values: [any DatabaseValueConvertible] = kinds
+        values.append(limit)
+        return try connection.rows(
+            "SELECT seq, at_ms, kind, probe_id, payload FROM events WHERE kind IN (\(placeholders)) ORDER BY seq DESC LIMIT ?",
+            values
+        ) { row in
+            StoredEvent(seq: row.int(0) ?? 0, at: Timestamp(millisecondsSinceEpoch: row.int(1) ?? 0),
+                        kind: row.text(2) ?? "", probeID: row.text(3), payload: row.text(4) ?? "")
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or SQLite's list of problems.
+    public func integrityCheck() throws -> String {
+        try connection.rows("PRAGMA integrity_check") { $0.text(0) ?? "" }.joined(separator: "; ")
+    }
+}

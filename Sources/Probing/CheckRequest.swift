@@ -1,0 +1,95 @@
+import Curl
+import Monitoring
+
+/// Configures an easy handle for one run of a probe, and reads its result as an observation.
+enum CheckRequest {
+    static let userAgent = "courtwatch/0.1 (+IT failure monitor)"
+    /// The most body bytes read from an answer; a larger one is a failure (a probe must not buffer 1 GiB).
+    static let bodyLimit = 1 << 20
+
+    static func configure(_ easy: CurlEasy, for probe: ProbeDefinition) throws(CurlSetupError) {
+        let timeout = Int(probe.timeout.milliseconds)
+        try easy.setTimeouts(totalMilliseconds: timeout, connectMilliseconds: timeout)
+        try easy.setFreshConnection(true)
+        try easy.setUserAgent(userAgent)
+        switch probe.check {
+        case .http(let check):
+            try easy.setURL(check.url.description)
+            try easy.setProtocols("http,https", redirectProtocols: "http,https")
+            try easy.setFollowRedirects(false)
+            try easy.setVerifyTLS(true)
+            if check.method == "HEAD" { try easy.setNoBody(true) }
+            easy.setBodyLimit(bodyLimit, keep: check.expectBody != nil)
+        case .tcp(let endpoint):
+            // CONNECT_ONLY with an http:// URL opens the TCP connection and stops there.
+            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+            try easy.setURL("http://\(host):\(endpoint.port)/")
+            try easy.setProtocols("http", redirectProtocols: "http")
+            try easy.setConnectOnly(true)
+        }
+    }
+
+    /// The observation for a finished transfer.
+    static func observation(for probe: ProbeDefinition, easy: CurlEasy, error: CurlError?, startedAt: Timestamp)
+        -> Observation
+    {
+        let timings = easy.timings
+        let phases = PhaseTimings(dns: timings.nameLookup, connect: timings.connect, tls: timings.tlsHandshake,
+                                  firstByte: timings.firstByte, total: timings.total)
+        var observation = Observation(probeID: probe.id, at: startedAt, latencyMicroseconds: timings.total,
+                                      timings: phases)
+        if case .tcp = probe.check {
+            observation.latencyMicroseconds = timings.connect
+        }
+        if let error {
+            observation.failure = FailureEvidence(failureClass: failureClass(error.category), message: error.description,
+                                                  errorCode: Int(error.code))
+            if error.category == .timeout { observation.latencyMicroseconds = probe.timeout.microseconds }
+            return observation
+        }
+        guard case .http(let check) = probe.check else { return observation }
+        let status = easy.responseCode
+        observation.httpStatus = status
+        if !check.expectStatus.contains(status) {
+            let expected = check.expectStatus.count == 1 ? "\(check.expectStatus.first!)"
+                : check.expectStatus.sorted().map(String.init).joined(separator: ",")
+            observation.failure = FailureEvidence(failureClass: .httpStatus,
+                                                  message: "HTTP \(status) (expected \(expected))")
+        } else if let needle = check.expectBody, !easy.body.contains(subsequence: Array(needle.utf8)) {
+            observation.failure = FailureEvidence(failureClass: .bodyMismatch,
+                                                  message: "HTTP \(status) but the page does not contain '\(needle)'")
+        }
+        return observation
+    }
+
+    static func failureClass(_ category: CurlError.Category) -> FailureClass {
+        switch category {
+        case .resolve: .dns
+        case .connect: .connect
+        case .timeout: .timeout
+        case .tls: .tls
+        case .tooLarge: .bodyTooLarge
+        case .startTLSRefused: .tls
+        case .protocolError: .protocolError
+        case .receive: .network
+        case .aborted: .internalError
+        case .other: .internalError
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// True when `needle` occurs in the array (a plain scan; bodies are at most 1 MiB).
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= count else { return false }
+        let first = needle[0]
+        var index = 0
+        let last = count - needle.count
+        while index <= last {
+            if self[index] == first && self[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}
