@@ -59,11 +59,12 @@ public enum ConfigurationLoader {
             errors.append(ConfigurationError(file: directory, line: 0,
                                              message: "no *.probe files: there is nothing to watch"))
         }
+        var declared: [(id: String, source: SourceLocation)] = []
         for file in probeFiles {
             let keyFile = KeyFile(path: file.path, text: file.text, errors: &errors)
-            probes.append(contentsOf: ProbeReader.read(keyFile, errors: &errors))
+            probes.append(contentsOf: ProbeReader.read(keyFile, errors: &errors, declared: &declared))
         }
-        ProbeReader.checkReferences(probes, errors: &errors)
+        ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }

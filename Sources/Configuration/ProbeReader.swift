@@ -11,7 +11,10 @@ enum ProbeReader {
         "tcp": ["URL"],
     ]
 
-    static func read(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> [ProbeDefinition] {
+    /// Reads every [Probe] section. `declared` collects each section's ID and place, valid or not, so
+    /// duplicates are found even when the first definition has other errors.
+    static func read(_ keyFile: KeyFile, errors: inout [ConfigurationError],
+                     declared: inout [(id: String, source: SourceLocation)]) -> [ProbeDefinition] {
         var probes: [ProbeDefinition] = []
         if keyFile.sections.isEmpty {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Probe] section"))
@@ -21,6 +24,9 @@ enum ProbeReader {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
                                                  message: "unknown section [\(section.name)]; .probe files have [Probe]"))
                 continue
+            }
+            if let id = section.entries.first(where: { $0.key == "ID" })?.value, Identifier.isValid(id) {
+                declared.append((id, SourceLocation(file: keyFile.path, line: section.line)))
             }
             if let probe = read(section, file: keyFile.path, errors: &errors) { probes.append(probe) }
         }
@@ -112,21 +118,22 @@ enum ProbeReader {
     }
 
     /// Duplicate IDs, unknown or circular DependsOn=.
-    static func checkReferences(_ probes: [ProbeDefinition], errors: inout [ConfigurationError]) {
-        var byID: [String: ProbeDefinition] = [:]
-        for probe in probes {
-            if let first = byID[probe.id] {
-                let here = probe.source ?? SourceLocation(file: "?", line: 0)
-                errors.append(ConfigurationError(
-                    file: here.file, line: here.line,
-                    message: "duplicate probe ID '\(probe.id)' (first defined at \(first.source?.description ?? "?"))"))
+    static func checkReferences(_ probes: [ProbeDefinition], declared: [(id: String, source: SourceLocation)],
+                                errors: inout [ConfigurationError]) {
+        var firstPlace: [String: SourceLocation] = [:]
+        for (id, source) in declared {
+            if let first = firstPlace[id] {
+                errors.append(ConfigurationError(file: source.file, line: source.line,
+                                                 message: "duplicate probe ID '\(id)' (first defined at \(first))"))
             } else {
-                byID[probe.id] = probe
+                firstPlace[id] = source
             }
         }
+        var byID: [String: ProbeDefinition] = [:]
+        for probe in probes where byID[probe.id] == nil { byID[probe.id] = probe }
         for probe in byID.values.sorted(by: { $0.id < $1.id }) {
             let here = probe.source ?? SourceLocation(file: "?", line: 0)
-            for parent in probe.dependsOn where byID[parent] == nil {
+            for parent in probe.dependsOn where firstPlace[parent] == nil {
                 errors.append(ConfigurationError(file: here.file, line: here.line,
                                                  message: "probe '\(probe.id)' DependsOn=\(parent), which is not a probe ID"))
             }

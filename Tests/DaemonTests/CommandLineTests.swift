@@ -1,0 +1,77 @@
+@testable import Daemon
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct CommandLineTests {
+    @Test func helpIsAvailableOnEveryLevel() throws {
+        for arguments in [["--help"], ["run", "--help"], ["demo", "--help"], ["check-config", "--help"],
+                          ["status", "--help"], ["log", "--help"], ["log", "verify", "--help"]] {
+            let result = try CourtwatchProcess.run(arguments)
+            #expect(result.code == 0, "courtwatch \(arguments.joined(separator: " "))")
+            #expect(result.stdout.contains("USAGE: courtwatch"), "courtwatch \(arguments.joined(separator: " "))")
+        }
+    }
+
+    @Test func badUsageExitsSixtyFourAndSaysWhy() throws {
+        let cases: [([String], String)] = [
+            ([], ""),
+            (["frobnicate"], "courtwatch: unknown command 'frobnicate'"),
+            (["status", "--colour"], "courtwatch: unknown option '--colour'"),
+            (["status", "--state"], "courtwatch: --state needs a value"),
+            (["log"], "courtwatch: log needs an action: verify"),
+            (["log", "shred"], "courtwatch: unknown log action 'shred'"),
+            (["run", "--log-level", "loud", "--config", packageRoot + "/Probes/demo"],
+             "courtwatch: --log-level must be one of error, warning, notice, info, debug"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CourtwatchProcess.run(arguments)
+            #expect(result.code == 64, "courtwatch \(arguments.joined(separator: " "))")
+            #expect(result.stderr.hasPrefix(message), "courtwatch \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+    }
+
+    @Test func checkConfigPassesTheShippedConfigurations() throws {
+        for directory in ["Probes/demo", "Probes/examples/leicester"] {
+            let result = try CourtwatchProcess.run(["check-config", "--config", packageRoot + "/" + directory])
+            #expect(result.code == 0, "\(directory): \(result.stderr)")
+            #expect(result.stdout.contains(": OK — site "))
+        }
+    }
+
+    @Test func checkConfigReportsEveryErrorWithFileAndLineAndExitsSixtyFive() throws {
+        let directory = TemporaryDirectory()
+        let config = SiteFixture.write(in: directory, probes: [
+            "a.probe": SiteFixture.probe(id: "a", url: "http://127.0.0.1:1/", interval: "soon"),
+            "b.probe": SiteFixture.probe(id: "a", url: "http://127.0.0.1:1/"),
+        ])
+        let result = try CourtwatchProcess.run(["check-config", "--config", config])
+        #expect(result.code == 65)
+        #expect(result.stderr.contains("\(config)/a.probe:6: Interval=soon is not a duration"))
+        #expect(result.stderr.contains("\(config)/b.probe:1: duplicate probe ID 'a'"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aMissingConfigurationDirectoryIsNamed() throws {
+        let result = try CourtwatchProcess.run(["check-config", "--config", "/nonexistent/courtwatch"])
+        #expect(result.code == 65)
+        #expect(result.stderr.contains("/nonexistent/courtwatch: configuration directory does not exist"))
+    }
+
+    @Test func statusWithoutAFailureLogSaysSo() throws {
+        let directory = TemporaryDirectory()
+        let result = try CourtwatchProcess.run(["status", "--state", directory.path])
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("no failure log here (failure-log.sqlite is missing)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func theBuiltInDemoMatchesProbesDemo() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Probes/demo").sorted()
+        #expect(EmbeddedDemo.files.map(\.name) == names, "run `make embed-demo` after editing Probes/demo")
+        for file in EmbeddedDemo.files {
+            let onDisk = try String(contentsOfFile: packageRoot + "/Probes/demo/" + file.name, encoding: .utf8)
+            #expect(file.text == onDisk, "Probes/demo/\(file.name) differs from the built-in copy; run `make embed-demo`")
+        }
+    }
+}
