@@ -17,6 +17,8 @@ public struct SiteConfiguration: Sendable {
     public var daemon: DaemonSettings
     public var site: SiteDefinition
     public var probes: [ProbeDefinition]
+    /// Planned maintenance from site.conf and the .probe files.
+    public var maintenance: [MaintenanceWindow]
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -41,6 +43,7 @@ public enum ConfigurationLoader {
         var daemon = DaemonSettings()
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
+        var maintenance: [MaintenanceWindow] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
@@ -50,6 +53,11 @@ public enum ConfigurationLoader {
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
             site = readSite(keyFile, errors: &errors)
+            for section in keyFile.sections where section.name == "Maintenance" {
+                if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
+                    maintenance.append(window)
+                }
+            }
         } else {
             errors.append(ConfigurationError(file: "\(directory)/site.conf", line: 0,
                                              message: "missing: every configuration directory needs a site.conf with a [Site] section"))
@@ -62,13 +70,16 @@ public enum ConfigurationLoader {
         var declared: [(id: String, source: SourceLocation)] = []
         for file in probeFiles {
             let keyFile = KeyFile(path: file.path, text: file.text, errors: &errors)
-            probes.append(contentsOf: ProbeReader.read(keyFile, errors: &errors, declared: &declared))
+            probes.append(contentsOf: ProbeReader.read(keyFile, errors: &errors, declared: &declared,
+                                                       maintenance: &maintenance))
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
+        MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
-        return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes)
+        return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
+                                 maintenance: maintenance)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -133,9 +144,9 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where section.name != "Site" {
+        for section in keyFile.sections where section.name != "Site" && section.name != "Maintenance" {
             errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site]"))
+                                             message: "unknown section [\(section.name)]; site.conf has [Site] and [Maintenance]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))

@@ -4,31 +4,48 @@ import Monitoring
 enum ProbeReader {
     static let commonKeys: Set<String> = [
         "ID", "Name", "Kind", "System", "Critical", "Interval", "Timeout", "RetryInterval", "FailuresToDown",
-        "SuccessesToUp", "DependsOn",
+        "SuccessesToUp", "DependsOn", "MaxLatency", "Reference", "FlapDetection", "FlapWindow",
+        "FlapThresholdHigh", "FlapThresholdLow",
     ]
     static let keysByKind: [String: Set<String>] = [
-        "http": ["URL", "Method", "ExpectStatus", "ExpectBody"],
+        "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "VerifyTLS"],
         "tcp": ["URL"],
+        "smtp": ["URL", "RequireTLS", "VerifyTLS"],
     ]
 
     /// Reads every [Probe] section. `declared` collects each section's ID and place, valid or not, so
     /// duplicates are found even when the first definition has other errors.
     static func read(_ keyFile: KeyFile, errors: inout [ConfigurationError],
-                     declared: inout [(id: String, source: SourceLocation)]) -> [ProbeDefinition] {
+                     declared: inout [(id: String, source: SourceLocation)],
+                     maintenance: inout [MaintenanceWindow]) -> [ProbeDefinition] {
         var probes: [ProbeDefinition] = []
+        var windows: [MaintenanceWindow] = []
         if keyFile.sections.isEmpty {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Probe] section"))
         }
         for section in keyFile.sections {
+            if section.name == "Maintenance" {
+                if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: true, errors: &errors) {
+                    windows.append(window)
+                }
+                continue
+            }
             guard section.name == "Probe" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; .probe files have [Probe]"))
+                                                 message: "unknown section [\(section.name)]; .probe files have [Probe] and [Maintenance]"))
                 continue
             }
             if let id = section.entries.first(where: { $0.key == "ID" })?.value, Identifier.isValid(id) {
                 declared.append((id, SourceLocation(file: keyFile.path, line: section.line)))
             }
             if let probe = read(section, file: keyFile.path, errors: &errors) { probes.append(probe) }
+        }
+        // A [Maintenance] section in a .probe file covers the probes of that file.
+        let ids = Set(probes.map(\.id))
+        maintenance += windows.map { window in
+            var window = window
+            window.probeIDs = ids
+            return window
         }
         return probes
     }
@@ -49,6 +66,22 @@ enum ProbeReader {
         let failures = reader.integer("FailuresToDown", range: 1...100) ?? 3
         let successes = reader.integer("SuccessesToUp", range: 1...100) ?? 2
         let dependsOn = reader.list("DependsOn")
+        let verifyTLS = reader.boolean("VerifyTLS") ?? true
+        let maxLatency = reader.duration("MaxLatency", minimum: .milliseconds(1), maximum: .seconds(300))
+        if let maxLatency, maxLatency >= timeout {
+            reader.fail("MaxLatency", "MaxLatency=\(maxLatency.configText) must be less than Timeout=\(timeout.configText)")
+        }
+        let isReference = reader.boolean("Reference") ?? false
+        if isReference && !dependsOn.isEmpty {
+            reader.fail("Reference", "a Reference=yes probe checks courtwatch's own uplink and cannot have DependsOn=")
+        }
+        let flapWindow = reader.integer("FlapWindow", range: 3...100) ?? 21
+        let flapDetection = reader.boolean("FlapDetection") ?? true
+        let flapHigh = reader.integer("FlapThresholdHigh", range: 1...100) ?? 30
+        let flapLow = reader.integer("FlapThresholdLow", range: 0...99) ?? 25
+        if flapLow >= flapHigh {
+            reader.fail("FlapThresholdLow", "FlapThresholdLow=\(flapLow) must be below FlapThresholdHigh=\(flapHigh)")
+        }
         for parent in dependsOn where !Identifier.isValid(parent) {
             reader.fail("DependsOn", "DependsOn=\(parent) is not a valid probe ID: \(Identifier.rule)")
         }
@@ -60,6 +93,8 @@ enum ProbeReader {
             check = readHTTP(&reader)
         case "tcp":
             check = readTCP(&reader)
+        case "smtp":
+            check = readSMTP(&reader)
         case let other?:
             reader.fail("Kind", "Kind=\(other) is not a probe kind (one of: \(keysByKind.keys.sorted().joined(separator: ", ")))")
         }
@@ -69,6 +104,10 @@ enum ProbeReader {
             id: id, name: name, check: check, system: system, critical: critical, interval: interval,
             timeout: timeout, retryInterval: retry,
             policy: DetectionPolicy(failuresToDown: failures, successesToUp: successes), dependsOn: dependsOn,
+            verifyTLS: verifyTLS, maxLatency: maxLatency, isReference: isReference,
+            flapPolicy: flapDetection
+                ? FlapDetector.Policy(window: flapWindow, high: Double(flapHigh), low: Double(min(flapLow, flapHigh - 1)))
+                : nil,
             source: SourceLocation(file: file, line: section.line))
     }
 
@@ -115,6 +154,18 @@ enum ProbeReader {
             reader.fail("URL", "URL=\(urlText): \(error.message)")
             return nil
         }
+    }
+
+    private static func readSMTP(_ reader: inout SectionReader) -> ProbeCheck? {
+        guard let urlText = reader.string("URL", required: true) else { return nil }
+        let url: Endpoint
+        do {
+            url = try Endpoint(parsing: urlText, allowedSchemes: ["smtp", "smtps"])
+        } catch {
+            reader.fail("URL", "URL=\(urlText): \(error.message)")
+            return nil
+        }
+        return .smtp(SMTPCheck(url: url, requireTLS: reader.boolean("RequireTLS") ?? true))
     }
 
     /// Duplicate IDs, unknown or circular DependsOn=.

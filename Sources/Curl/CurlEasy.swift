@@ -142,6 +142,12 @@ public final class CurlEasy {
         try check(ccurl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, fresh ? 1 : 0), "FORBID_REUSE")
     }
 
+    /// For mail protocols: require TLS (STARTTLS, or fail with `startTLSRefused`) or leave it off.
+    public func setRequireTLS(_ require: Bool) throws(CurlSetupError) {
+        let level = require ? CURLUSESSL_ALL : CURLUSESSL_NONE
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue)), "USE_SSL")
+    }
+
     public func setVerifyTLS(_ verify: Bool) throws(CurlSetupError) {
         try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0), "SSL_VERIFYPEER")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0), "SSL_VERIFYHOST")

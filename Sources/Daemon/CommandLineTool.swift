@@ -23,6 +23,7 @@ public enum CommandLineTool {
           check-config   Check a configuration directory and report every problem with file:line
           status         Show each probe's state and the open incidents (read-only; safe while running)
           log verify     Walk the failure log's hash chain and name the first broken event
+          sweep          Probe every line of a targets file once and print 'TARGET up|down'
 
         Run 'courtwatch <command> --help' for a command's options.
         Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.
@@ -57,6 +58,7 @@ public enum CommandLineTool {
         case "check-config": return try checkConfig(rest)
         case "status": return try status(rest)
         case "log": return try log(rest)
+        case "sweep": return try SweepCommand.run(rest)
         default:
             throw CommandFailure(code: .usage,
                                  message: "unknown command '\(name)'\nRun 'courtwatch --help' for the list of commands.")

@@ -17,6 +17,8 @@ final class DaemonRunner {
         /// Called about once a second on the main thread while running (the demo's live table).
         var onTick: ((DaemonRunner) -> Void)?
         var tickInterval: Duration = .seconds(1)
+        /// How often the probe-loop statistics line is logged.
+        var statsInterval: Duration = .seconds(60)
     }
 
     static let version = "0.1.0"
@@ -77,7 +79,7 @@ final class DaemonRunner {
             ]),
         ])
         do {
-            try startEngine(configuration.probes, restored: restored)
+            try startEngine(configuration, restored: restored)
         } catch {
             writer.close()
             throw CommandFailure(code: .failure, message: "cannot start the prober: \(error)")
@@ -90,6 +92,8 @@ final class DaemonRunner {
         var stopReason = "unknown"
         var lastWatchdog = SystemClock.monotonicNanoseconds()
         var lastTick: Int64 = 0
+        var lastStats = SystemClock.monotonicNanoseconds()
+        var runsAtLastStats = 0
         let wait = min(options.tickInterval, notifier.watchdogInterval ?? .seconds(1))
         while true {
             let signal = SignalWaiter.wait(timeout: wait)
@@ -105,6 +109,15 @@ final class DaemonRunner {
                     notifier.watchdog()
                     lastWatchdog = now
                 }
+            }
+            if let engine, now - lastStats >= options.statsInterval.milliseconds * 1_000_000 {
+                // One line a minute that operators (and `make bench`) read: is the loop keeping up?
+                let runs = engine.runCount
+                logger.info("probe loop: \(runs - runsAtLastStats) runs in the last \(options.statsInterval.configText), "
+                            + "worst start delay \(engine.takeWorstLatenessMilliseconds()) ms",
+                            ["health": writer.health ?? "ok"])
+                runsAtLastStats = runs
+                lastStats = now
             }
             if let onTick = options.onTick, now - lastTick >= options.tickInterval.milliseconds * 1_000_000 {
                 lastTick = now
@@ -122,10 +135,12 @@ final class DaemonRunner {
         return .success
     }
 
-    private func startEngine(_ probes: [ProbeDefinition],
+    private func startEngine(_ configuration: SiteConfiguration,
                              restored: [String: (state: ProbeState, since: Timestamp?)]) throws {
         let writer = self.writer!
-        let engine = try ProbeEngine(probes: probes, restored: restored, logger: logger.named("prober")) { outcomes in
+        let engine = try ProbeEngine(probes: configuration.probes, restored: restored,
+                                     maintenance: configuration.maintenanceSchedule,
+                                     logger: logger.named("prober")) { outcomes in
             writer.record(outcomes.map { .outcome($0) })
         }
         engine.start()
@@ -148,7 +163,7 @@ final class DaemonRunner {
         let carried = engine.currentStates()
         writer.record(.configuration(site: next.site, probes: next.probes))
         do {
-            try startEngine(next.probes, restored: carried)
+            try startEngine(next, restored: carried)
         } catch {
             logger.error("cannot restart the prober after reload: \(error)")
             return

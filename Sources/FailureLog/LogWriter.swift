@@ -209,11 +209,10 @@ public final class LogWriter: @unchecked Sendable {
                     }
                     try connection.execute(
                         """
-                        UPDATE probes SET state = ?, state_since_ms = ?, last_check_ms = ?, last_latency_us = ?,
-                            last_ok = ?, last_result = ? WHERE id = ?
+                        UPDATE probes SET last_check_ms = ?, last_latency_us = ?, last_ok = ?, last_result = ?
+                        WHERE id = ?
                         """,
-                        [outcome.state.rawValue, outcome.stateSince?.millisecondsSinceEpoch,
-                         observation.at.millisecondsSinceEpoch, observation.latencyMicroseconds,
+                        [observation.at.millisecondsSinceEpoch, observation.latencyMicroseconds,
                          observation.succeeded, observation.summary, observation.probeID])
                 }
             }
@@ -229,39 +228,77 @@ public final class LogWriter: @unchecked Sendable {
                        append: (String, Timestamp, String?, JSONValue) throws -> Int64) throws {
         switch action {
         case let .recordTransition(transition):
-            _ = try append(EventKind.probeTransition, transition.at, transition.probeID, [
+            var payload: [String: JSONValue] = [
                 "from": .string(transition.from.rawValue),
                 "to": .string(transition.to.rawValue),
                 "cause": .string(transition.cause.summary),
-            ])
-        case let .openIncident(probeID, startedAt, cause):
+            ]
+            if transition.cause.probeID != transition.probeID { payload["cause_probe"] = .string(transition.cause.probeID) }
+            if let note = transition.note { payload["note"] = .string(note) }
+            _ = try append(EventKind.probeTransition, transition.at, transition.probeID, .object(payload))
+            try connection.execute("UPDATE probes SET state = ?, state_since_ms = ? WHERE id = ?",
+                                   [transition.to.rawValue, transition.at.millisecondsSinceEpoch, transition.probeID])
+        case let .openIncident(probeID, kind, startedAt, cause, at):
             let name = names[probeID]?.name ?? probeID
-            let title = "\(name) is down"
-            let seq = try append(EventKind.incidentOpened, cause.at, probeID, [
+            let title = kind == .down ? "\(name) is down" : "\(name) is flapping"
+            let seq = try append(EventKind.incidentOpened, at, probeID, [
+                "kind": .string(kind.rawValue),
                 "title": .string(title),
                 "started_at_ms": .integer(startedAt.millisecondsSinceEpoch),
-                "cause": .string(cause.summary),
+                "cause": .string(cause),
                 "system": .optional(names[probeID]?.system),
             ])
             try connection.execute(
                 """
-                INSERT INTO incidents (site_id, probe_id, system, title, cause, started_at_ms, opened_event)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO incidents (site_id, probe_id, system, title, cause, started_at_ms, opened_event, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [site, probeID, names[probeID]?.system, title, cause.summary, startedAt.millisecondsSinceEpoch, seq])
-        case let .resolveIncident(probeID, at, evidence):
-            let open = try connection.firstRow(
-                "SELECT id FROM incidents WHERE probe_id = ? AND resolved_at_ms IS NULL ORDER BY id DESC LIMIT 1",
-                [probeID]) { $0.int(0) } ?? nil
+                [site, probeID, names[probeID]?.system, title, cause, startedAt.millisecondsSinceEpoch, seq,
+                 kind.rawValue])
+        case let .resolveIncident(probeID, kind, at, reason):
+            let open = try openIncident(probeID: probeID, kind: kind)
             let seq = try append(EventKind.incidentResolved, at, probeID, [
+                "kind": .string(kind.rawValue),
                 "incident": .optional(open),
-                "evidence": .string(evidence.summary),
+                "reason": .string(reason),
             ])
             if let open {
                 try connection.execute("UPDATE incidents SET resolved_at_ms = ?, resolved_event = ? WHERE id = ?",
                                        [at.millisecondsSinceEpoch, seq, open])
             }
+        case let .linkToIncident(parentID, childID, at):
+            let open = try openIncident(probeID: parentID, kind: .down)
+            let seq = try append(EventKind.incidentChildLinked, at, childID, [
+                "incident": .optional(open),
+                "parent": .string(parentID),
+            ])
+            if let open {
+                try connection.execute(
+                    "INSERT OR IGNORE INTO incident_children (incident_id, probe_id, linked_event) VALUES (?, ?, ?)",
+                    [open, childID, seq])
+            }
+        case .probeSoon:
+            break  // a scheduling hint for the engine; nothing to record
+        case let .proberOfflineBegan(at):
+            try noteProberOffline(true, at: at, append: append)
+        case let .proberOfflineEnded(at):
+            try noteProberOffline(false, at: at, append: append)
         }
+    }
+
+    private func noteProberOffline(_ began: Bool, at: Timestamp,
+                                   append: (String, Timestamp, String?, JSONValue) throws -> Int64) throws {
+        _ = try append(began ? EventKind.proberOffline : EventKind.proberOnline, at, nil, [
+            "note": .string(began
+                ? "every reference probe is down: courtwatch is cut off; results until it returns are not outages"
+                : "a reference probe answers again: courtwatch can see the site's systems"),
+        ])
+    }
+
+    private func openIncident(probeID: String, kind: IncidentKind) throws -> Int64? {
+        try connection.firstRow(
+            "SELECT id FROM incidents WHERE probe_id = ? AND kind = ? AND resolved_at_ms IS NULL ORDER BY id DESC LIMIT 1",
+            [probeID, kind.rawValue]) { $0.int(0) } ?? nil
     }
 
     private func writeConfiguration(_ site: SiteDefinition, _ probes: [ProbeDefinition]) throws {

@@ -72,6 +72,17 @@ enum Schema {
                 PRIMARY KEY (probe_id, minute)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "dependencies-and-flapping", sql: """
+            -- DOWN incidents and FLAPPING incidents are kept apart; a probe may have one of each open.
+            ALTER TABLE incidents ADD COLUMN kind TEXT NOT NULL DEFAULT 'down';
+            -- Probes that became UNREACHABLE because this incident's probe was down: listed, not separate.
+            CREATE TABLE incident_children (
+                incident_id INTEGER NOT NULL REFERENCES incidents (id),
+                probe_id TEXT NOT NULL,
+                linked_event INTEGER NOT NULL REFERENCES events (seq),
+                PRIMARY KEY (incident_id, probe_id)
+            ) WITHOUT ROWID;
+            """),
     ])
 
     /// Upper bounds of the latency histogram buckets, in milliseconds.
@@ -86,4 +97,7 @@ public enum EventKind {
     public static let probeTransition = "probe.transition"
     public static let incidentOpened = "incident.opened"
     public static let incidentResolved = "incident.resolved"
+    public static let incidentChildLinked = "incident.child-linked"
+    public static let proberOffline = "prober.offline"
+    public static let proberOnline = "prober.online"
 }

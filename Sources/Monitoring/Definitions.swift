@@ -98,8 +98,8 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         if path.contains(where: { $0 == " " || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
             throw ParseError(message: "'\(text)' has spaces or control characters in its path")
         }
-        if scheme == "tcp" {
-            guard path.isEmpty || path == "/" else { throw ParseError(message: "'\(text)': tcp:// takes no path") }
+        if scheme != "http" && scheme != "https" {
+            guard path.isEmpty || path == "/" else { throw ParseError(message: "'\(text)': \(scheme):// takes no path") }
             path = ""
         } else if path.isEmpty {
             path = "/"
@@ -125,11 +125,14 @@ public enum ProbeCheck: Hashable, Sendable {
     case http(HTTPCheck)
     /// A TCP connection that must be accepted.
     case tcp(Endpoint)
+    /// An SMTP server that must greet, answer EHLO and (by default) complete STARTTLS. Sends no mail.
+    case smtp(SMTPCheck)
 
     public var kindName: String {
         switch self {
         case .http: "http"
         case .tcp: "tcp"
+        case .smtp: "smtp"
         }
     }
 
@@ -137,7 +140,20 @@ public enum ProbeCheck: Hashable, Sendable {
         switch self {
         case .http(let check): check.url.description
         case .tcp(let endpoint): endpoint.description
+        case .smtp(let check): check.url.description
         }
+    }
+}
+
+public struct SMTPCheck: Hashable, Sendable {
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the first byte).
+    public var url: Endpoint
+    /// With `smtp://`, fail unless the server offers STARTTLS and the handshake completes.
+    public var requireTLS: Bool
+
+    public init(url: Endpoint, requireTLS: Bool = true) {
+        self.url = url
+        self.requireTLS = requireTLS
     }
 }
 
@@ -182,11 +198,21 @@ public struct ProbeDefinition: Hashable, Sendable {
     public var retryInterval: Duration
     public var policy: DetectionPolicy
     public var dependsOn: [String]
+    /// A success slower than this counts toward DEGRADED.
+    public var maxLatency: Duration?
+    /// Probes whose failure means courtwatch itself is cut off (its own uplink), not the service.
+    public var isReference: Bool
+    /// nil turns flap detection off for this probe.
+    public var flapPolicy: FlapDetector.Policy?
+    /// Check TLS certificates (on by default; turning it off is explicit and recorded with the probe).
+    public var verifyTLS: Bool
     public var source: SourceLocation?
 
     public init(id: String, name: String, check: ProbeCheck, system: String? = nil, critical: Bool = false,
                 interval: Duration = .seconds(30), timeout: Duration = .seconds(5), retryInterval: Duration? = nil,
-                policy: DetectionPolicy = DetectionPolicy(), dependsOn: [String] = [], source: SourceLocation? = nil) {
+                policy: DetectionPolicy = DetectionPolicy(), dependsOn: [String] = [], verifyTLS: Bool = true,
+                maxLatency: Duration? = nil, isReference: Bool = false,
+                flapPolicy: FlapDetector.Policy? = FlapDetector.Policy(), source: SourceLocation? = nil) {
         self.id = id
         self.name = name
         self.check = check
@@ -197,6 +223,10 @@ public struct ProbeDefinition: Hashable, Sendable {
         self.retryInterval = retryInterval ?? min(interval, .seconds(10))
         self.policy = policy
         self.dependsOn = dependsOn
+        self.verifyTLS = verifyTLS
+        self.maxLatency = maxLatency
+        self.isReference = isReference
+        self.flapPolicy = flapPolicy
         self.source = source
     }
 }

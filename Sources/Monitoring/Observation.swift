@@ -4,6 +4,7 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable {
     case connect = "connect"                  // refused, unreachable, no route
     case timeout = "timeout"                  // no complete answer within Timeout=
     case tls = "tls"                          // handshake or certificate
+    case startTLSRefused = "starttls-refused" // a mail server that did not offer STARTTLS when required
     case httpStatus = "http-status"           // answered with a status not in ExpectStatus=
     case bodyMismatch = "body-mismatch"       // answered, but without ExpectBody=
     case bodyTooLarge = "body-too-large"      // answered with more than the probe will read
@@ -51,16 +52,19 @@ public struct Observation: Hashable, Sendable {
     public var at: Timestamp
     /// nil for success.
     public var failure: FailureEvidence?
+    /// For a success slower than `MaxLatency=`: what was slow (e.g. "answered in 2300 ms; MaxLatency=1s").
+    public var slowness: String?
     /// Time from start to the final answer or failure, in microseconds.
     public var latencyMicroseconds: Int64
     public var httpStatus: Int?
     public var timings: PhaseTimings?
 
-    public init(probeID: String, at: Timestamp, failure: FailureEvidence? = nil, latencyMicroseconds: Int64 = 0,
-                httpStatus: Int? = nil, timings: PhaseTimings? = nil) {
+    public init(probeID: String, at: Timestamp, failure: FailureEvidence? = nil, slowness: String? = nil,
+                latencyMicroseconds: Int64 = 0, httpStatus: Int? = nil, timings: PhaseTimings? = nil) {
         self.probeID = probeID
         self.at = at
         self.failure = failure
+        self.slowness = slowness
         self.latencyMicroseconds = latencyMicroseconds
         self.httpStatus = httpStatus
         self.timings = timings
@@ -71,6 +75,7 @@ public struct Observation: Hashable, Sendable {
     /// One line for a status table or a log message.
     public var summary: String {
         if let failure { return "\(failure.failureClass.rawValue): \(failure.message)" }
+        if let slowness { return "slow: \(slowness)" }
         if let httpStatus { return "HTTP \(httpStatus) in \(latencyMicroseconds / 1000) ms" }
         return "ok in \(latencyMicroseconds / 1000) ms"
     }

@@ -17,7 +17,7 @@ enum CheckRequest {
             try easy.setURL(check.url.description)
             try easy.setProtocols("http,https", redirectProtocols: "http,https")
             try easy.setFollowRedirects(false)
-            try easy.setVerifyTLS(true)
+            try easy.setVerifyTLS(probe.verifyTLS)
             if check.method == "HEAD" { try easy.setNoBody(true) }
             easy.setBodyLimit(bodyLimit, keep: check.expectBody != nil)
         case .tcp(let endpoint):
@@ -25,6 +25,13 @@ enum CheckRequest {
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
             try easy.setURL("http://\(host):\(endpoint.port)/")
             try easy.setProtocols("http", redirectProtocols: "http")
+            try easy.setConnectOnly(true)
+        case .smtp(let check):
+            // CONNECT_ONLY runs greeting, EHLO and (with USE_SSL) STARTTLS and the TLS handshake, then stops.
+            try easy.setURL(check.url.description)
+            try easy.setProtocols("smtp,smtps", redirectProtocols: "smtp,smtps")
+            try easy.setRequireTLS(check.requireTLS && check.url.scheme == "smtp")
+            try easy.setVerifyTLS(probe.verifyTLS)
             try easy.setConnectOnly(true)
         }
     }
@@ -41,11 +48,20 @@ enum CheckRequest {
         if case .tcp = probe.check {
             observation.latencyMicroseconds = timings.connect
         }
+        if case .smtp = probe.check, error == nil {
+            observation.latencyMicroseconds = max(timings.total, timings.tlsHandshake, timings.connect)
+        }
         if let error {
             observation.failure = FailureEvidence(failureClass: failureClass(error.category), message: error.description,
                                                   errorCode: Int(error.code))
             if error.category == .timeout { observation.latencyMicroseconds = probe.timeout.microseconds }
             return observation
+        }
+        defer {
+            if observation.failure == nil, let limit = probe.maxLatency,
+               observation.latencyMicroseconds > limit.microseconds {
+                observation.slowness = "answered in \(observation.latencyMicroseconds / 1000) ms; MaxLatency=\(limit.configText)"
+            }
         }
         guard case .http(let check) = probe.check else { return observation }
         let status = easy.responseCode
@@ -69,7 +85,7 @@ enum CheckRequest {
         case .timeout: .timeout
         case .tls: .tls
         case .tooLarge: .bodyTooLarge
-        case .startTLSRefused: .tls
+        case .startTLSRefused: .startTLSRefused
         case .protocolError: .protocolError
         case .receive: .network
         case .aborted: .internalError

@@ -15,6 +15,13 @@ public final class ProbeEngine: @unchecked Sendable {
     /// Called on the loop thread with the outcomes of one loop turn.
     public typealias Sink = @Sendable ([ProbeOutcome]) -> Void
 
+    public enum Mode: Sendable {
+        /// The daemon: every probe runs at its interval until `stop()`, first runs spread over the interval.
+        case continuous
+        /// `courtwatch sweep`: every probe runs once, all due at once; the loop ends when all have answered.
+        case once
+    }
+
     private let logger: Logger
     private let sink: Sink
     private let wakeUp: WakeUp
@@ -26,8 +33,12 @@ public final class ProbeEngine: @unchecked Sendable {
 
     // Loop state
     private let probes: [ProbeDefinition]
-    private var machines: [ProbeStateMachine]
+    private let mode: Mode
+    private let maxInFlight: Int
+    private var monitor: SiteMonitor
     private var queue = DueQueue()
+    /// Each probe's current due time; heap entries with another due time are stale and skipped.
+    private var scheduledDue: [Int64?]
     private let epoll: Epoll
     private let multi: CurlMulti
     private var curlDeadline: Int64?
@@ -37,19 +48,19 @@ public final class ProbeEngine: @unchecked Sendable {
 
     /// - Parameters:
     ///   - restored: states recorded before a restart, so an open incident is not opened twice.
+    ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
+    ///   - maintenance: planned windows, applied to results as they arrive.
     public init(probes: [ProbeDefinition], restored: [String: (state: ProbeState, since: Timestamp?)] = [:],
-                logger: Logger, sink: @escaping Sink) throws {
+                maintenance: MaintenanceSchedule = MaintenanceSchedule(), mode: Mode = .continuous,
+                maxInFlight: Int = 0, logger: Logger, sink: @escaping Sink) throws {
         CurlGlobal.initialize()
         self.probes = probes
+        self.mode = mode
+        self.maxInFlight = maxInFlight > 0 ? maxInFlight : Int.max
         self.logger = logger
         self.sink = sink
-        machines = probes.map { probe in
-            if let recorded = restored[probe.id] {
-                return ProbeStateMachine(probeID: probe.id, policy: probe.policy, restoring: recorded.state,
-                                         since: recorded.since)
-            }
-            return ProbeStateMachine(probeID: probe.id, policy: probe.policy)
-        }
+        monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
+        scheduledDue = Array(repeating: nil, count: probes.count)
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()
@@ -64,8 +75,8 @@ public final class ProbeEngine: @unchecked Sendable {
     public func start() {
         let now = SystemClock.monotonicNanoseconds()
         for (index, probe) in probes.enumerated() {
-            let offset = Phase.offset(for: probe.id, interval: min(probe.interval, .seconds(60)))
-            queue.insert(probe: index, due: now + offset.milliseconds * 1_000_000)
+            let offset = mode == .once ? .zero : Phase.offset(for: probe.id, interval: min(probe.interval, .seconds(60)))
+            schedule(index, due: now + offset.milliseconds * 1_000_000)
         }
         heartbeat.store(now, ordering: .relaxed)
         let thread = Thread { [self] in
@@ -74,6 +85,11 @@ public final class ProbeEngine: @unchecked Sendable {
         }
         thread.name = "courtwatch-probe-loop"
         thread.start()
+    }
+
+    /// Waits until a `.once` run has finished every probe.
+    public func waitUntilFinished() {
+        finished.wait()
     }
 
     /// Stops starting probes, lets those in flight finish within `grace`, then returns.
@@ -91,7 +107,7 @@ public final class ProbeEngine: @unchecked Sendable {
 
     /// Each probe's state and since-when. Valid after `stop()` returns (the loop thread has ended).
     public func currentStates() -> [String: (state: ProbeState, since: Timestamp?)] {
-        Dictionary(machines.map { ($0.probeID, (state: $0.state, since: $0.since)) }, uniquingKeysWith: { a, _ in a })
+        monitor.states
     }
 
     // MARK: The loop thread
@@ -115,9 +131,10 @@ public final class ProbeEngine: @unchecked Sendable {
                 }
             } else {
                 startDueProbes(now: now)
+                if mode == .once && queue.isEmpty && inFlight.isEmpty { break }
             }
 
-            var wake = stopDeadline ?? queue.nextDue ?? now + 1_000_000_000
+            var wake = stopDeadline ?? (inFlight.count < maxInFlight ? queue.nextDue : nil) ?? now + 1_000_000_000
             if let curlDeadline { wake = min(wake, curlDeadline) }
             // Wake at least once a second so the heartbeat stays fresh for the watchdog.
             let timeout = Int32(clamping: max(0, min(1000, (wake - now + 999_999) / 1_000_000)))
@@ -150,7 +167,9 @@ public final class ProbeEngine: @unchecked Sendable {
     }
 
     private func startDueProbes(now: Int64) {
-        while let (due, index) = queue.popDue(now: now) {
+        while inFlight.count < maxInFlight, let (due, index) = queue.popDue(now: now) {
+            guard scheduledDue[index] == due, inFlight[index] == nil else { continue }  // stale entry
+            scheduledDue[index] = nil
             let lateness = now - due
             if lateness > worstLateness.load(ordering: .relaxed) { worstLateness.store(lateness, ordering: .relaxed) }
             let probe = probes[index]
@@ -163,7 +182,7 @@ public final class ProbeEngine: @unchecked Sendable {
                 logger.error("cannot start probe \(probe.id): \(error)")
                 easy.reset()
                 idleHandles.append(easy)
-                queue.insert(probe: index, due: now + probe.interval.milliseconds * 1_000_000)
+                schedule(index, due: now + probe.interval.milliseconds * 1_000_000)
                 continue
             }
             runsStarted.add(1, ordering: .relaxed)
@@ -183,20 +202,35 @@ public final class ProbeEngine: @unchecked Sendable {
             let probe = probes[index]
             let observation = CheckRequest.observation(for: probe, easy: transfer.easy, error: transfer.error,
                                                        startedAt: run.startedAt)
-            let actions = machines[index].observe(observation)
-            outcomes.append(ProbeOutcome(observation: observation, actions: actions, state: machines[index].state,
-                                         stateSince: machines[index].since))
+            let actions = monitor.observe(observation)
+            let current = monitor.state(of: probe.id)
+            outcomes.append(ProbeOutcome(observation: observation, actions: actions, state: current?.state ?? .unknown,
+                                         stateSince: current?.since))
             for case .recordTransition(let transition) in actions {
                 let level: LogLevel = transition.to == .down || transition.from == .down ? .notice : .info
-                logger.log(level, "\(probe.id): \(transition.from.rawValue) → \(transition.to.rawValue)",
-                           ["cause": observation.summary])
+                logger.log(level, "\(transition.probeID): \(transition.from.displayName) → \(transition.to.displayName)",
+                           ["cause": transition.reason])
             }
-            let delay = machines[index].nextDelay(interval: probe.interval, retryInterval: probe.retryInterval)
-            queue.insert(probe: index, due: max(run.startedMono + delay.milliseconds * 1_000_000, now))
+            if mode == .continuous {
+                let delay = monitor.nextDelay(forProbeAt: index)
+                schedule(index, due: max(run.startedMono + delay.milliseconds * 1_000_000, now))
+            }
+            for case .probeSoon(let id) in actions {
+                // A child waits on this parent before calling an outage: run the parent now unless it is
+                // already running (its result is then on the way).
+                if let parent = monitor.index(of: id), inFlight[parent] == nil, mode == .continuous {
+                    schedule(parent, due: now)
+                }
+            }
             transfer.easy.reset()
             idleHandles.append(transfer.easy)
         }
         sink(outcomes)
+    }
+
+    private func schedule(_ index: Int, due: Int64) {
+        scheduledDue[index] = due
+        queue.insert(probe: index, due: due)
     }
 
     private func watch(_ descriptor: Int32, _ interest: SocketInterest) {

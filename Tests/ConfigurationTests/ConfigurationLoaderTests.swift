@@ -121,14 +121,14 @@ import Testing
             "b.probe": "Key=before-section\n",
         ], site: site)
         #expect(found == [
-            "a.probe:3: Kind=ftp is not a probe kind (one of: http, tcp)",
+            "a.probe:3: Kind=ftp is not a probe kind (one of: http, smtp, tcp)",
             "a.probe:4: expected Key=Value, found 'this line is junk'",
             "b.probe: has no [Probe] section",
             "b.probe:1: Key= comes before any [Section] header",
             "site.conf:2: ID=Bad Site is not a valid identifier: use lowercase letters, digits, '-', '_' and '.', at most 64 characters",
             "site.conf:4: TimeZone=london is not a time zone name like Europe/London",
             "site.conf:5: BusinessHours=Mon 9-5: '9-5' is not a time range such as 09:00-17:00",
-            "site.conf:6: unknown section [Extra]; site.conf has [Site]",
+            "site.conf:6: unknown section [Extra]; site.conf has [Site] and [Maintenance]",
         ])
     }
 

@@ -23,16 +23,17 @@ import Testing
 
     /// Feeds a timeline of results through a real state machine into the writer.
     func feed(_ writer: LogWriter, results: [Bool], startSecond: Int64 = 1_700_000_000) {
-        var machine = ProbeStateMachine(probeID: probe.id, policy: probe.policy)
+        var monitor = SiteMonitor(probes: [probe])
         for (index, ok) in results.enumerated() {
             let observation = Observation(
                 probeID: probe.id, at: Timestamp(millisecondsSinceEpoch: (startSecond + Int64(index) * 30) * 1000),
                 failure: ok ? nil : FailureEvidence(failureClass: .httpStatus, message: "HTTP 503 (expected 200)"),
                 latencyMicroseconds: ok ? 40_000 : 3_000_000, httpStatus: ok ? 200 : 503,
                 timings: PhaseTimings(dns: 10, connect: 20, tls: 30, firstByte: 40, total: 50))
-            let actions = machine.observe(observation)
-            writer.record(.outcome(ProbeOutcome(observation: observation, actions: actions, state: machine.state,
-                                                stateSince: machine.since)))
+            let actions = monitor.observe(observation)
+            writer.record(.outcome(ProbeOutcome(observation: observation, actions: actions,
+                                                state: monitor.state(of: probe.id)?.state ?? .unknown,
+                                                stateSince: monitor.state(of: probe.id)?.since)))
         }
     }
 
