@@ -11,6 +11,10 @@ enum ProbeReader {
         "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "VerifyTLS"],
         "tcp": ["URL"],
         "smtp": ["URL", "RequireTLS", "VerifyTLS"],
+        "dns": ["Server", "Query", "Type", "Expect", "ExpectRcode", "Compare"],
+        "icmp": ["Host", "Count", "Spacing", "MaxLoss"],
+        "heartbeat": ["Period", "Grace"],
+        "user-reports": ["ReportsToOpen", "ReportWindow"],
     ]
 
     /// Reads every [Probe] section. `declared` collects each section's ID and place, valid or not, so
@@ -95,15 +99,35 @@ enum ProbeReader {
             check = readTCP(&reader)
         case "smtp":
             check = readSMTP(&reader)
+        case "dns":
+            check = readDNS(&reader)
+        case "icmp":
+            check = readICMP(&reader)
+        case "heartbeat":
+            check = readHeartbeat(&reader)
+        case "user-reports":
+            check = readUserReports(&reader)
+            if system == nil { reader.fail("Kind", "Kind=user-reports needs System= (the system staff report about)") }
         case let other?:
             reader.fail("Kind", "Kind=\(other) is not a probe kind (one of: \(keysByKind.keys.sorted().joined(separator: ", ")))")
         }
         errors += reader.errors
         guard let id, let name, let check, reader.errors.isEmpty else { return nil }
+        var effectiveInterval = interval
+        var policy = DetectionPolicy(failuresToDown: failures, successesToUp: successes)
+        switch check {
+        case .heartbeat(let heartbeat):
+            // Checked once a period unless Interval= says otherwise; one silence is an outage.
+            if !section.entries.contains(where: { $0.key == "Interval" }) { effectiveInterval = min(heartbeat.period, .seconds(60)) }
+            policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
+        case .userReports:
+            if !section.entries.contains(where: { $0.key == "Interval" }) { effectiveInterval = .seconds(60) }
+            policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
+        default: break
+        }
         return ProbeDefinition(
-            id: id, name: name, check: check, system: system, critical: critical, interval: interval,
-            timeout: timeout, retryInterval: retry,
-            policy: DetectionPolicy(failuresToDown: failures, successesToUp: successes), dependsOn: dependsOn,
+            id: id, name: name, check: check, system: system, critical: critical, interval: effectiveInterval,
+            timeout: timeout, retryInterval: retry, policy: policy, dependsOn: dependsOn,
             verifyTLS: verifyTLS, maxLatency: maxLatency, isReference: isReference,
             flapPolicy: flapDetection
                 ? FlapDetector.Policy(window: flapWindow, high: Double(flapHigh), low: Double(min(flapLow, flapHigh - 1)))
@@ -166,6 +190,97 @@ enum ProbeReader {
             return nil
         }
         return .smtp(SMTPCheck(url: url, requireTLS: reader.boolean("RequireTLS") ?? true))
+    }
+
+    /// `host`, `host:port` or `[v6]:port`, where host is an IP address (courtwatch sends DNS itself).
+    private static func resolver(_ text: String, key: String, _ reader: inout SectionReader) -> ResolverAddress? {
+        var host = text
+        var port = 53
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                reader.fail(key, "\(key)=\(text) has an unterminated IPv6 address")
+                return nil
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let value = Int(rest.dropFirst()), (1...65535).contains(value) else {
+                    reader.fail(key, "\(key)=\(text): the port after ] is not 1-65535")
+                    return nil
+                }
+                port = value
+            }
+        } else if text.filter({ $0 == ":" }).count == 1 {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let value = Int(parts[1]), (1...65535).contains(value) else {
+                reader.fail(key, "\(key)=\(text): the port is not 1-65535")
+                return nil
+            }
+            host = String(parts[0])
+            port = value
+        }
+        guard IPAddressText.isValid(host) else {
+            reader.fail(key, "\(key)=\(text): '\(host)' is not an IP address (the resolver must be given by address)")
+            return nil
+        }
+        return ResolverAddress(host: host, port: port)
+    }
+
+    private static func readDNS(_ reader: inout SectionReader) -> ProbeCheck? {
+        let serverText = reader.string("Server", required: true)
+        let query = reader.string("Query", required: true)
+        let typeText = (reader.string("Type") ?? "A").uppercased()
+        let type = DNSCheck.RecordType(rawValue: typeText)
+        if type == nil {
+            reader.fail("Type", "Type=\(typeText) is not one of \(DNSCheck.RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let query, !DNSName.isValid(query) {
+            reader.fail("Query", "Query=\(query) is not a valid DNS name")
+        }
+        let rcode = (reader.string("ExpectRcode") ?? "NOERROR").uppercased()
+        if !["NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED"].contains(rcode) {
+            reader.fail("ExpectRcode", "ExpectRcode=\(rcode) is not NOERROR, NXDOMAIN, SERVFAIL or REFUSED")
+        }
+        let server = serverText.flatMap { resolver($0, key: "Server", &reader) }
+        let compare = reader.string("Compare").flatMap { resolver($0, key: "Compare", &reader) }
+        guard let server, let query, let type else { return nil }
+        return .dns(DNSCheck(server: server, query: query, type: type, expect: reader.string("Expect"),
+                             expectRcode: rcode, compare: compare))
+    }
+
+    private static func readICMP(_ reader: inout SectionReader) -> ProbeCheck? {
+        guard let host = reader.string("Host", required: true) else { return nil }
+        guard IPAddressText.isValid(host) else {
+            reader.fail("Host", "Host=\(host) is not an IP address (ICMP probes take an address, not a name)")
+            return nil
+        }
+        let count = reader.integer("Count", range: 1...100) ?? 5
+        let spacing = reader.duration("Spacing", minimum: .milliseconds(10), maximum: .seconds(10)) ?? .milliseconds(200)
+        var maxLoss = 20
+        if let text = reader.string("MaxLoss") {
+            let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
+            if let value = Int(digits), (0...100).contains(value) {
+                maxLoss = value
+            } else {
+                reader.fail("MaxLoss", "MaxLoss=\(text) is not a percentage from 0 to 100")
+            }
+        }
+        return .icmp(ICMPCheck(host: host, count: count, spacing: spacing, maxLossPercent: maxLoss))
+    }
+
+    private static func readHeartbeat(_ reader: inout SectionReader) -> ProbeCheck? {
+        guard let period = reader.duration("Period", minimum: .seconds(1), maximum: .seconds(31 * 86_400)) else {
+            if reader.string("Period") == nil { reader.fail("Period", "[Probe] Kind=heartbeat needs Period=") }
+            return nil
+        }
+        let grace = reader.duration("Grace", minimum: .zero, maximum: .seconds(31 * 86_400)) ?? .seconds(60)
+        return .heartbeat(HeartbeatCheck(period: period, grace: grace))
+    }
+
+    private static func readUserReports(_ reader: inout SectionReader) -> ProbeCheck? {
+        let count = reader.integer("ReportsToOpen", range: 1...1000) ?? 3
+        let window = reader.duration("ReportWindow", minimum: .seconds(10), maximum: .seconds(86_400)) ?? .seconds(900)
+        return .userReports(UserReportsCheck(reportsToOpen: count, window: window))
     }
 
     /// Duplicate IDs, unknown or circular DependsOn=.

@@ -52,3 +52,29 @@ public enum Identifier {
 
     public static let rule = "use lowercase letters, digits, '-', '_' and '.', at most 64 characters"
 }
+
+/// IPv4 dotted quads and IPv6 text, checked by shape (the kernel parses them again when used).
+public enum IPAddressText {
+    public static func isValid(_ text: String) -> Bool {
+        if text.contains(":") {
+            let allowed = text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            return allowed && text.count >= 2 && text.count <= 45 && text.components(separatedBy: "::").count <= 2
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && Int(part).map { $0 <= 255 } == true
+        }
+    }
+}
+
+/// Host names as DNS carries them: labels of 1-63 letters, digits, '-' or '_', at most 253 characters.
+public enum DNSName {
+    public static func isValid(_ text: String) -> Bool {
+        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        guard !name.isEmpty, name.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.count <= 63
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        }
+    }
+}

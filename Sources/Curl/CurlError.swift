@@ -59,5 +59,11 @@ public struct CurlError: Error, CustomStringConvertible, Sendable, Equatable {
 public struct CurlSetupError: Error, CustomStringConvertible, Sendable {
     public let operation: String
     public let message: String
+
+    public init(operation: String, message: String) {
+        self.operation = operation
+        self.message = message
+    }
+
     public var description: String { "libcurl refused \(operation): \(message)" }
 }

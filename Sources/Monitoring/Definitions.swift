@@ -127,12 +127,24 @@ public enum ProbeCheck: Hashable, Sendable {
     case tcp(Endpoint)
     /// An SMTP server that must greet, answer EHLO and (by default) complete STARTTLS. Sends no mail.
     case smtp(SMTPCheck)
+    /// A DNS question to a named resolver, sent by courtwatch itself over UDP.
+    case dns(DNSCheck)
+    /// ICMP echo requests to an address.
+    case icmp(ICMPCheck)
+    /// Passive: something outside must call in every `period`; silence past `grace` is a failure.
+    case heartbeat(HeartbeatCheck)
+    /// Passive: staff reports about a system; enough distinct reporters in a window is a failure.
+    case userReports(UserReportsCheck)
 
     public var kindName: String {
         switch self {
         case .http: "http"
         case .tcp: "tcp"
         case .smtp: "smtp"
+        case .dns: "dns"
+        case .icmp: "icmp"
+        case .heartbeat: "heartbeat"
+        case .userReports: "user-reports"
         }
     }
 
@@ -141,7 +153,98 @@ public enum ProbeCheck: Hashable, Sendable {
         case .http(let check): check.url.description
         case .tcp(let endpoint): endpoint.description
         case .smtp(let check): check.url.description
+        case .dns(let check): "\(check.query) \(check.type.rawValue) @\(check.server)"
+        case .icmp(let check): check.host
+        case .heartbeat(let check): "every \(check.period.configText) (+\(check.grace.configText))"
+        case .userReports(let check): "\(check.reportsToOpen) reporters in \(check.window.configText)"
         }
+    }
+
+    /// Whether courtwatch waits to be told instead of asking.
+    public var isPassive: Bool {
+        switch self {
+        case .heartbeat, .userReports: true
+        default: false
+        }
+    }
+}
+
+/// A resolver address: an IP literal and a port (courtwatch sends the packets itself; no name lookup).
+public struct ResolverAddress: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int = 53) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+public struct DNSCheck: Hashable, Sendable {
+    public enum RecordType: String, Hashable, Sendable, CaseIterable {
+        case a = "A", aaaa = "AAAA", mx = "MX", txt = "TXT", ns = "NS", cname = "CNAME"
+    }
+
+    public var server: ResolverAddress
+    public var query: String
+    public var type: RecordType
+    /// Text that must appear among the answers (an address, a host name, part of a TXT record).
+    public var expect: String?
+    /// The response code that counts as success: NOERROR unless set (e.g. NXDOMAIN for a name that must not exist).
+    public var expectRcode: String
+    /// A reference resolver asked the same question when the main one fails, to tell "our DNS is broken"
+    /// from "the name is gone".
+    public var compare: ResolverAddress?
+
+    public init(server: ResolverAddress, query: String, type: RecordType = .a, expect: String? = nil,
+                expectRcode: String = "NOERROR", compare: ResolverAddress? = nil) {
+        self.server = server
+        self.query = query
+        self.type = type
+        self.expect = expect
+        self.expectRcode = expectRcode
+        self.compare = compare
+    }
+}
+
+public struct ICMPCheck: Hashable, Sendable {
+    /// An IPv4 or IPv6 address literal.
+    public var host: String
+    /// Echo requests per run.
+    public var count: Int
+    /// Time between echo requests within a run.
+    public var spacing: Duration
+    /// Loss above this percentage makes the run slow (DEGRADED); losing every echo is a failure.
+    public var maxLossPercent: Int
+
+    public init(host: String, count: Int = 5, spacing: Duration = .milliseconds(200), maxLossPercent: Int = 20) {
+        self.host = host
+        self.count = count
+        self.spacing = spacing
+        self.maxLossPercent = maxLossPercent
+    }
+}
+
+public struct HeartbeatCheck: Hashable, Sendable {
+    public var period: Duration
+    public var grace: Duration
+
+    public init(period: Duration, grace: Duration) {
+        self.period = period
+        self.grace = grace
+    }
+}
+
+public struct UserReportsCheck: Hashable, Sendable {
+    /// Distinct reporters within `window` that open a user-reported incident.
+    public var reportsToOpen: Int
+    public var window: Duration
+
+    public init(reportsToOpen: Int = 3, window: Duration = .seconds(900)) {
+        self.reportsToOpen = reportsToOpen
+        self.window = window
     }
 }
 

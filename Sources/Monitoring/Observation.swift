@@ -11,6 +11,7 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable {
     case protocolError = "protocol"           // the server did not speak the protocol
     case network = "network"                  // the connection broke mid-transfer
     case internalError = "internal"           // courtwatch itself could not run the probe
+    case userReported = "user-reported"       // enough staff reported a problem (slowness, errors on save)
 }
 
 /// Phase times of one run, microseconds from its start (as curl reports them).

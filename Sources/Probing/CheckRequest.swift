@@ -33,6 +33,9 @@ enum CheckRequest {
             try easy.setRequireTLS(check.requireTLS && check.url.scheme == "smtp")
             try easy.setVerifyTLS(probe.verifyTLS)
             try easy.setConnectOnly(true)
+        case .dns, .icmp, .heartbeat, .userReports:
+            throw CurlSetupError(operation: "a \(probe.check.kindName) probe",
+                                 message: "this kind is not run through libcurl")
         }
     }
 

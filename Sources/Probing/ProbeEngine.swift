@@ -5,12 +5,13 @@ public import Monitoring
 import Sockets
 import Synchronization
 
-/// Runs every probe on one event-loop thread: a due-time heap decides what starts, libcurl's multi socket
-/// interface runs the transfers, epoll waits for sockets and timers. A slow probe never delays another.
+/// Runs every probe on one event-loop thread: a due-time heap decides what starts; libcurl's multi socket
+/// interface runs HTTP, TCP and SMTP transfers; DNS and ICMP run as native checks on their own
+/// non-blocking sockets; epoll waits for all of them and for the timers. A slow probe never delays another.
 public final class ProbeEngine: @unchecked Sendable {
     // @unchecked: everything below `// Loop state` is touched only on the loop thread, which `start()`
-    // creates after init. Cross-thread communication is `stopRequest` (a Mutex), `wakeUp` (an eventfd)
-    // and the atomics, all thread-safe.
+    // creates after init. Cross-thread communication is `stopRequest` and `mailbox` (Mutexes), `wakeUp`
+    // (an eventfd) and the atomics, all thread-safe.
 
     /// Called on the loop thread with the outcomes of one loop turn.
     public typealias Sink = @Sendable ([ProbeOutcome]) -> Void
@@ -22,10 +23,19 @@ public final class ProbeEngine: @unchecked Sendable {
         case once
     }
 
+    /// Something outside told the daemon (through the CLI or, later, HTTP).
+    public enum Signal: Sendable {
+        /// A heartbeat probe was called.
+        case heartbeat(probeID: String, at: Timestamp)
+        /// A member of staff reported a problem with a system.
+        case userReport(system: String, reporter: String, at: Timestamp)
+    }
+
     private let logger: Logger
     private let sink: Sink
     private let wakeUp: WakeUp
     private let stopRequest = Mutex<Duration?>(nil)
+    private let mailbox = Mutex<[Signal]>([])
     private let finished = DispatchSemaphore(value: 0)
     private let heartbeat = Atomic<Int64>(0)
     private let worstLateness = Atomic<Int64>(0)
@@ -42,14 +52,27 @@ public final class ProbeEngine: @unchecked Sendable {
     private let epoll: Epoll
     private let multi: CurlMulti
     private var curlDeadline: Int64?
-    private var inFlight: [Int: (easy: CurlEasy, startedAt: Timestamp, startedMono: Int64)] = [:]
+    private var inFlight: [Int: Run] = [:]
+    private var nativeByDescriptor: [Int32: Int] = [:]
     private var idleHandles: [CurlEasy] = []
     private var watched: Set<Int32> = []
+    private var pending: [ProbeOutcome] = []
+    private var passive: PassiveState
+
+    private struct Run {
+        enum Work {
+            case curl(CurlEasy)
+            case native(any NativeCheck, descriptor: Int32)
+        }
+        var work: Work
+        var startedAt: Timestamp
+        var startedMono: Int64
+    }
 
     /// - Parameters:
     ///   - restored: states recorded before a restart, so an open incident is not opened twice.
-    ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
     ///   - maintenance: planned windows, applied to results as they arrive.
+    ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
     public init(probes: [ProbeDefinition], restored: [String: (state: ProbeState, since: Timestamp?)] = [:],
                 maintenance: MaintenanceSchedule = MaintenanceSchedule(), mode: Mode = .continuous,
                 maxInFlight: Int = 0, logger: Logger, sink: @escaping Sink) throws {
@@ -61,6 +84,7 @@ public final class ProbeEngine: @unchecked Sendable {
         self.sink = sink
         monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
         scheduledDue = Array(repeating: nil, count: probes.count)
+        passive = PassiveState(probes: probes, startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()
@@ -75,8 +99,10 @@ public final class ProbeEngine: @unchecked Sendable {
     public func start() {
         let now = SystemClock.monotonicNanoseconds()
         for (index, probe) in probes.enumerated() {
-            let offset = mode == .once ? .zero : Phase.offset(for: probe.id, interval: min(probe.interval, .seconds(60)))
-            schedule(index, due: now + offset.milliseconds * 1_000_000)
+            let offset = mode == .once || probe.check.isPassive
+                ? .zero : Phase.offset(for: probe.id, interval: min(probe.interval, .seconds(60)))
+            let firstDue = probe.check.isPassive ? now + probe.interval.milliseconds * 1_000_000 : now + offset.milliseconds * 1_000_000
+            schedule(index, due: firstDue)
         }
         heartbeat.store(now, ordering: .relaxed)
         let thread = Thread { [self] in
@@ -97,6 +123,12 @@ public final class ProbeEngine: @unchecked Sendable {
         stopRequest.withLock { $0 = grace }
         wakeUp.signal()
         finished.wait()
+    }
+
+    /// Hands a heartbeat or a user report to the loop. Safe from any thread.
+    public func deliver(_ signal: Signal) {
+        mailbox.withLock { $0.append(signal) }
+        wakeUp.signal()
     }
 
     /// Monotonic nanoseconds of the loop's last turn: the watchdog's evidence that probing is alive.
@@ -121,21 +153,25 @@ public final class ProbeEngine: @unchecked Sendable {
                 stopDeadline = now + grace.milliseconds * 1_000_000
                 logger.info("stopping: \(inFlight.count) probes in flight, waiting up to \(grace.configText)")
             }
+            takeMail()
             if let stopDeadline {
                 if inFlight.isEmpty { break }
                 if now >= stopDeadline {
                     logger.warning("\(inFlight.count) probes still in flight at shutdown; abandoned unrecorded")
-                    for (_, run) in inFlight { multi.remove(run.easy) }
-                    inFlight.removeAll()
+                    abandonInFlight()
                     break
                 }
             } else {
                 startDueProbes(now: now)
                 if mode == .once && queue.isEmpty && inFlight.isEmpty { break }
             }
+            flushOutcomes()
 
             var wake = stopDeadline ?? (inFlight.count < maxInFlight ? queue.nextDue : nil) ?? now + 1_000_000_000
             if let curlDeadline { wake = min(wake, curlDeadline) }
+            for run in inFlight.values {
+                if case .native(let check, _) = run.work { wake = min(wake, check.wakeAt) }
+            }
             // Wake at least once a second so the heartbeat stays fresh for the watchdog.
             let timeout = Int32(clamping: max(0, min(1000, (wake - now + 999_999) / 1_000_000)))
             let ready: [(fd: Int32, readiness: Readiness)]
@@ -148,20 +184,26 @@ public final class ProbeEngine: @unchecked Sendable {
             for (descriptor, readiness) in ready {
                 if descriptor == wakeUp.descriptor.rawValue {
                     wakeUp.drain()
-                    continue
+                } else if let index = nativeByDescriptor[descriptor] {
+                    nativeReadable(index)
+                } else {
+                    var events: SocketEvents = []
+                    if readiness.contains(.readable) || readiness.contains(.hangup) { events.insert(.readable) }
+                    if readiness.contains(.writable) { events.insert(.writable) }
+                    if readiness.contains(.error) { events.insert(.error) }
+                    multi.socketAction(descriptor, events: events)
                 }
-                var events: SocketEvents = []
-                if readiness.contains(.readable) || readiness.contains(.hangup) { events.insert(.readable) }
-                if readiness.contains(.writable) { events.insert(.writable) }
-                if readiness.contains(.error) { events.insert(.error) }
-                multi.socketAction(descriptor, events: events)
             }
-            if let deadline = curlDeadline, deadline <= SystemClock.monotonicNanoseconds() {
+            let after = SystemClock.monotonicNanoseconds()
+            if let deadline = curlDeadline, deadline <= after {
                 curlDeadline = nil
                 multi.timeoutAction()
             }
+            tickNatives(now: after)
             collectCompleted()
+            flushOutcomes()
         }
+        flushOutcomes()
         for descriptor in watched { epoll.unwatch(descriptor) }
         watched.removeAll()
     }
@@ -173,59 +215,134 @@ public final class ProbeEngine: @unchecked Sendable {
             let lateness = now - due
             if lateness > worstLateness.load(ordering: .relaxed) { worstLateness.store(lateness, ordering: .relaxed) }
             let probe = probes[index]
+            let startedAt = Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds())
+            runsStarted.add(1, ordering: .relaxed)
+            if probe.check.isPassive {
+                finish(index, passive.evaluate(probe, at: startedAt), startedMono: now)
+                continue
+            }
+            if let check = NativeChecks.make(for: probe, startedAt: startedAt) {
+                do {
+                    let descriptor = try check.start(now: now)
+                    try epoll.watch(descriptor, for: .readable)
+                    nativeByDescriptor[descriptor] = index
+                    inFlight[index] = Run(work: .native(check, descriptor: descriptor), startedAt: startedAt,
+                                          startedMono: now)
+                } catch {
+                    check.close()
+                    finish(index, Observation(probeID: probe.id, at: startedAt, failure: FailureEvidence(
+                        failureClass: .internalError, message: "could not start: \(error)")), startedMono: now)
+                }
+                continue
+            }
             let easy = idleHandles.popLast() ?? CurlEasy()
             easy.context = index
             do {
                 try CheckRequest.configure(easy, for: probe)
                 try multi.add(easy)
             } catch {
-                logger.error("cannot start probe \(probe.id): \(error)")
                 easy.reset()
                 idleHandles.append(easy)
-                schedule(index, due: now + probe.interval.milliseconds * 1_000_000)
+                finish(index, Observation(probeID: probe.id, at: startedAt, failure: FailureEvidence(
+                    failureClass: .internalError, message: "could not start: \(error)")), startedMono: now)
                 continue
             }
-            runsStarted.add(1, ordering: .relaxed)
-            inFlight[index] = (easy, Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()), now)
+            inFlight[index] = Run(work: .curl(easy), startedAt: startedAt, startedMono: now)
         }
     }
 
     private func collectCompleted() {
-        let completed = multi.takeCompleted()
-        guard !completed.isEmpty else { return }
-        var outcomes: [ProbeOutcome] = []
-        outcomes.reserveCapacity(completed.count)
-        let now = SystemClock.monotonicNanoseconds()
-        for transfer in completed {
+        for transfer in multi.takeCompleted() {
             let index = transfer.easy.context
             guard let run = inFlight.removeValue(forKey: index) else { continue }
-            let probe = probes[index]
-            let observation = CheckRequest.observation(for: probe, easy: transfer.easy, error: transfer.error,
+            let observation = CheckRequest.observation(for: probes[index], easy: transfer.easy, error: transfer.error,
                                                        startedAt: run.startedAt)
-            let actions = monitor.observe(observation)
-            let current = monitor.state(of: probe.id)
-            outcomes.append(ProbeOutcome(observation: observation, actions: actions, state: current?.state ?? .unknown,
-                                         stateSince: current?.since))
-            for case .recordTransition(let transition) in actions {
-                let level: LogLevel = transition.to == .down || transition.from == .down ? .notice : .info
-                logger.log(level, "\(transition.probeID): \(transition.from.displayName) → \(transition.to.displayName)",
-                           ["cause": transition.reason])
-            }
-            if mode == .continuous {
-                let delay = monitor.nextDelay(forProbeAt: index)
-                schedule(index, due: max(run.startedMono + delay.milliseconds * 1_000_000, now))
-            }
-            for case .probeSoon(let id) in actions {
-                // A child waits on this parent before calling an outage: run the parent now unless it is
-                // already running (its result is then on the way).
-                if let parent = monitor.index(of: id), inFlight[parent] == nil, mode == .continuous {
-                    schedule(parent, due: now)
-                }
-            }
             transfer.easy.reset()
             idleHandles.append(transfer.easy)
+            finish(index, observation, startedMono: run.startedMono)
         }
-        sink(outcomes)
+    }
+
+    private func nativeReadable(_ index: Int) {
+        guard let run = inFlight[index], case .native(let check, _) = run.work else { return }
+        if let observation = check.readable(now: SystemClock.monotonicNanoseconds()) {
+            completeNative(index, run, observation)
+        }
+    }
+
+    private func tickNatives(now: Int64) {
+        for (index, run) in inFlight {
+            guard case .native(let check, _) = run.work, check.wakeAt <= now else { continue }
+            if let observation = check.tick(now: now) { completeNative(index, run, observation) }
+        }
+    }
+
+    private func completeNative(_ index: Int, _ run: Run, _ observation: Observation) {
+        guard case .native(let check, let descriptor) = run.work else { return }
+        epoll.unwatch(descriptor)
+        nativeByDescriptor.removeValue(forKey: descriptor)
+        check.close()
+        inFlight.removeValue(forKey: index)
+        finish(index, observation, startedMono: run.startedMono)
+    }
+
+    private func abandonInFlight() {
+        for (_, run) in inFlight {
+            switch run.work {
+            case .curl(let easy): multi.remove(easy)
+            case .native(let check, let descriptor):
+                epoll.unwatch(descriptor)
+                check.close()
+            }
+        }
+        inFlight.removeAll()
+        nativeByDescriptor.removeAll()
+    }
+
+    /// Feeds one result to the monitor, queues the outcome, and schedules the probe's next run.
+    private func finish(_ index: Int, _ observation: Observation, startedMono: Int64) {
+        let probe = probes[index]
+        let actions = monitor.observe(observation)
+        let current = monitor.state(of: probe.id)
+        pending.append(ProbeOutcome(observation: observation, actions: actions, state: current?.state ?? .unknown,
+                                    stateSince: current?.since))
+        for case .recordTransition(let transition) in actions {
+            let level: LogLevel = transition.to == .down || transition.from == .down ? .notice : .info
+            logger.log(level, "\(transition.probeID): \(transition.from.displayName) → \(transition.to.displayName)",
+                       ["cause": transition.reason])
+        }
+        guard mode == .continuous else { return }
+        let now = SystemClock.monotonicNanoseconds()
+        let delay = monitor.nextDelay(forProbeAt: index)
+        if !probe.check.isPassive || scheduledDue[index] == nil {
+            schedule(index, due: max(startedMono + delay.milliseconds * 1_000_000, now))
+        }
+        for case .probeSoon(let id) in actions {
+            // A child waits on this probe before calling an outage: run it now unless it is already running.
+            if let other = monitor.index(of: id), inFlight[other] == nil, !probes[other].check.isPassive {
+                schedule(other, due: now)
+            }
+        }
+    }
+
+    private func flushOutcomes() {
+        guard !pending.isEmpty else { return }
+        sink(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Heartbeats and user reports: each is a result at once for the probe it concerns.
+    private func takeMail() {
+        let signals = mailbox.withLock { mail in
+            defer { mail.removeAll() }
+            return mail
+        }
+        let now = SystemClock.monotonicNanoseconds()
+        for signal in signals {
+            for index in passive.receive(signal, probes: probes) {
+                finish(index, passive.evaluate(probes[index], at: signal.at), startedMono: now)
+            }
+        }
     }
 
     private func schedule(_ index: Int, due: Int64) {
@@ -251,6 +368,14 @@ public final class ProbeEngine: @unchecked Sendable {
             }
         } catch {
             logger.error("cannot watch socket \(descriptor): \(error)")
+        }
+    }
+}
+
+extension ProbeEngine.Signal {
+    var at: Timestamp {
+        switch self {
+        case .heartbeat(_, let at), .userReport(_, _, let at): at
         }
     }
 }
