@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/courtwatch
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config
 
-.PHONY: all deps build demo test embed-demo check-examples clean
+.PHONY: all deps build demo test embed-demo check-examples clean bench
 
 all: build
 
@@ -44,3 +44,28 @@ check-examples: build
 
 clean:
 	rm -rf .build .demo-state
+
+# Benchmark (issue 3): courtwatch side by side with blackbox_exporter, Nagios plugins and curl --parallel
+# on the loopback fleet of ../shared/bench, then the daemon in steady state, then detection time. Builds a
+# release binary in its own scratch path. Settings via the environment: see bench/run.sh (BENCH_SIZES,
+# STEADY_N, STEADY_DURATION, DETECT_TRIALS, PEERBENCH, ...). Results: bench-results/report.txt.
+.PHONY: bench-smoke bench-deps bench-build
+BENCH_SCRATCH := .build-bench
+BENCH_BIN := $(BENCH_SCRATCH)/release/courtwatch
+
+# The peers' Debian packages (nginx, blackbox_exporter, monitoring-plugins, ...): apt-get as root, else the line to run.
+bench-deps:
+	@bench/deps.sh
+
+bench-build: deps
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH)
+
+# The full run: sweeps at 1000 and 5000 targets, 10,000 probes for 10 minutes, 3 detection trials (~25 min).
+bench: bench-deps bench-build
+	COURTWATCH=$(CURDIR)/$(BENCH_BIN) bench/run.sh
+
+# The same at tiny sizes (fleet 200, one repetition; 500 probes for 70 s; one detection trial), ~3 minutes:
+# proves the scripts work. Not part of `make test`.
+bench-smoke: bench-deps bench-build
+	COURTWATCH=$(CURDIR)/$(BENCH_BIN) BENCH_OUT=$(CURDIR)/bench-results/smoke BENCH_SIZES=200 BENCH_REPS=1 \
+	  STEADY_N=500 STEADY_DURATION=70 DETECT_TRIALS=1 bench/run.sh
