@@ -24,6 +24,8 @@ public enum CommandLineTool {
           status         Show each probe's state and the open incidents (read-only; safe while running)
           log verify     Walk the failure log's hash chain and name the first broken event
           sweep          Probe every line of a targets file once and print 'TARGET up|down'
+          heartbeat      Tell the daemon a Kind=heartbeat probe's job has run
+          report-problem Record that a system is not working for a member of staff
 
         Run 'courtwatch <command> --help' for a command's options.
         Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.
@@ -59,6 +61,8 @@ public enum CommandLineTool {
         case "status": return try status(rest)
         case "log": return try log(rest)
         case "sweep": return try SweepCommand.run(rest)
+        case "heartbeat": return try heartbeat(rest)
+        case "report-problem": return try reportProblem(rest)
         default:
             throw CommandFailure(code: .usage,
                                  message: "unknown command '\(name)'\nRun 'courtwatch --help' for the list of commands.")
@@ -266,6 +270,64 @@ public enum CommandLineTool {
                   + "database integrity: \(integrity)")
         }
         return intact ? .success : .failure
+    }
+
+    // MARK: heartbeat, report-problem
+
+    static let heartbeatHelp = """
+        USAGE: courtwatch heartbeat ID [--state DIR]
+
+        Tells the running daemon that the job behind the Kind=heartbeat probe ID has just run (call it at the
+        end of a scheduled job, or from a kiosk). Silence for Period= plus Grace= makes the probe DOWN.
+        Exit 0 when the daemon accepted it, 1 when no daemon is listening, 65 when ID is not a heartbeat probe.
+
+        OPTIONS:
+          --state DIR   The daemon's state directory (default \(defaultState))
+        """
+
+    static func heartbeat(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "heartbeat", options: ["state"], maximumPositionals: 1)
+        if parsed.wantsHelp { print(heartbeatHelp); return .success }
+        guard let id = parsed.positionals.first else { throw .usage("heartbeat needs a probe ID", command: "heartbeat") }
+        let message = try ControlClient.send(["command": "heartbeat", "probe": id],
+                                             stateDirectory: parsed.option("state") ?? defaultState)
+        print(message)
+        return .success
+    }
+
+    static let reportProblemHelp = """
+        USAGE: courtwatch report-problem --system SYSTEM --site SITE --by STAFF_ID [--text TEXT] [--state DIR]
+
+        Records that SYSTEM is not working for a member of staff. Slowness and errors on save cannot be seen
+        from outside; reports are how they reach the log. When ReportsToOpen= different people report the same
+        system within ReportWindow= (a Kind=user-reports probe), a user-reported incident opens even if every
+        probe is green.
+
+        Do not put case details or the names of court users in --text: describe what failed, not who it was for.
+
+        OPTIONS:
+          --system SYSTEM  The system, as in the probes' System= (e.g. common-platform)
+          --site SITE      The site ID the daemon watches
+          --by STAFF_ID    Your staff ID (a pseudonym is fine)
+          --text TEXT      What happened, at most 1000 characters
+          --state DIR      The daemon's state directory (default \(defaultState))
+        """
+
+    static func reportProblem(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
+        let parsed = try ParsedArguments.parse(arguments, command: "report-problem",
+                                               options: ["system", "site", "by", "text", "state"])
+        if parsed.wantsHelp { print(reportProblemHelp); return .success }
+        var request: [String: Any] = ["command": "report"]
+        for (name, key) in [("system", "system"), ("site", "site"), ("by", "by")] {
+            guard let value = parsed.option(name) else {
+                throw .usage("--\(name) is required", command: "report-problem")
+            }
+            request[key] = value
+        }
+        if let text = parsed.option("text") { request["text"] = text }
+        let message = try ControlClient.send(request, stateDirectory: parsed.option("state") ?? defaultState)
+        print(message)
+        return .success
     }
 
     // MARK: Shared

@@ -29,6 +29,7 @@ final class DaemonRunner {
     private(set) var store: FailureLogStore
     private var engine: ProbeEngine?
     private var writer: LogWriter?
+    private var control: ControlServer?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -71,7 +72,7 @@ final class DaemonRunner {
         self.writer = writer
         writer.record([
             .configuration(site: configuration.site, probes: configuration.probes),
-            .daemonEvent(kind: EventKind.daemonStarted, at: .now, payload: [
+            .event(kind: EventKind.daemonStarted, at: .now, payload: [
                 "version": .string(Self.version),
                 "pid": .integer(Int64(getpid())),
                 "config": .string(configuration.directory),
@@ -83,6 +84,16 @@ final class DaemonRunner {
         } catch {
             writer.close()
             throw CommandFailure(code: .failure, message: "cannot start the prober: \(error)")
+        }
+        do {
+            let control = try ControlServer(stateDirectory: store.stateDirectory,
+                                            live: .init(engine: engine, configuration: configuration), writer: writer,
+                                            logger: logger.named("control"))
+            control.start()
+            self.control = control
+        } catch {
+            // Probing and logging matter more than heartbeats: carry on, and say so.
+            logger.error("control socket unavailable (heartbeat and report-problem will not reach the daemon): \(error)")
         }
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
@@ -127,8 +138,9 @@ final class DaemonRunner {
 
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
+        control?.stop()
         engine?.stop(grace: options.shutdownGrace)
-        writer.record(.daemonEvent(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
+        writer.record(.event(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
         writer.close()
         withExtendedLifetime(lock) {}
         logger.notice("stopped; failure log flushed")
@@ -169,6 +181,7 @@ final class DaemonRunner {
             return
         }
         options.configuration = next
+        control?.update { $0 = .init(engine: self.engine, configuration: next) }
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }

@@ -9,7 +9,7 @@ public enum ExitCode: Int32, Sendable {
 }
 
 /// A command that cannot go on: what to print and how to exit.
-struct CommandFailure: Error {
+struct CommandFailure: Error, Sendable {
     var code: ExitCode
     var message: String
 

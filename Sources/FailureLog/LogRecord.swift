@@ -6,6 +6,6 @@ public enum LogRecord: Sendable {
     case configuration(site: SiteDefinition, probes: [ProbeDefinition])
     /// One finished probe run.
     case outcome(ProbeOutcome)
-    /// A daemon lifecycle event (started, stopped) with its details.
-    case daemonEvent(kind: String, at: Timestamp, payload: JSONValue)
+    /// An event that is not a probe result: the daemon starting or stopping, a staff report.
+    case event(kind: String, at: Timestamp, probeID: String? = nil, payload: JSONValue)
 }

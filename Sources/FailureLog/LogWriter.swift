@@ -192,8 +192,8 @@ public final class LogWriter: @unchecked Sendable {
                     try writeConfiguration(definition, probes)
                     names = Dictionary(probes.map { ($0.id, ($0.name, $0.system)) }, uniquingKeysWith: { a, _ in a })
 
-                case let .daemonEvent(kind, at, payload):
-                    _ = try append(kind: kind, at: at, probeID: nil, payload: payload)
+                case let .event(kind, at, probeID, payload):
+                    _ = try append(kind: kind, at: at, probeID: probeID, payload: payload)
 
                 case let .outcome(outcome):
                     let observation = outcome.observation

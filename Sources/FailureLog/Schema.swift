@@ -100,4 +100,6 @@ public enum EventKind {
     public static let incidentChildLinked = "incident.child-linked"
     public static let proberOffline = "prober.offline"
     public static let proberOnline = "prober.online"
+    /// A member of staff said a system is not working for them.
+    public static let userReport = "user.report"
 }

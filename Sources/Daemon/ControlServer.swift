@@ -1,0 +1,143 @@
+import Foundation
+import Configuration
+import Diagnostics
+import FailureLog
+import Monitoring
+import Probing
+import Sockets
+import Synchronization
+
+/// The daemon's control socket (`STATE/control.sock`): `courtwatch heartbeat` and `courtwatch
+/// report-problem` talk to the running daemon through it, so the daemon's writer stays the only writer.
+/// One JSON object per datagram each way.
+final class ControlServer: @unchecked Sendable {
+    // @unchecked: `socket` and `stopSignal` are immutable and thread-safe; `live` is behind a Mutex.
+    struct Live {
+        var engine: ProbeEngine?
+        var configuration: SiteConfiguration
+    }
+
+    static func socketPath(stateDirectory: String) -> String { stateDirectory + "/control.sock" }
+
+    private let socket: UnixDatagramSocket
+    private let stopSignal: WakeUp
+    private let live: Mutex<Live>
+    private let writer: LogWriter
+    private let logger: Logger
+    private let done = DispatchSemaphore(value: 0)
+
+    init(stateDirectory: String, live: Live, writer: LogWriter, logger: Logger) throws(SystemError) {
+        socket = try UnixDatagramSocket(bindingTo: Self.socketPath(stateDirectory: stateDirectory))
+        stopSignal = try WakeUp()
+        self.live = Mutex(live)
+        self.writer = writer
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            serve()
+            done.signal()
+        }
+        thread.name = "courtwatch-control"
+        thread.start()
+    }
+
+    func update(_ change: (inout Live) -> Void) { live.withLock { change(&$0) } }
+
+    func stop() {
+        stopSignal.signal()
+        done.wait()
+    }
+
+    private func serve() {
+        while true {
+            if !waitReadable([stopSignal.descriptor.rawValue], timeoutMilliseconds: 0).isEmpty { return }
+            guard let (text, peer) = socket.receive(timeoutMilliseconds: 1000, alsoWatching: stopSignal.descriptor.rawValue)
+            else { continue }
+            let reply: [String: Any]
+            do {
+                reply = ["ok": true, "message": try handle(text)]
+            } catch {
+                reply = ["ok": false, "error": error.message]
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: reply)) ?? Data(#"{"ok":false}"#.utf8)
+            socket.send(String(decoding: data, as: UTF8.self), to: peer)
+        }
+    }
+
+    private func handle(_ text: String) throws(CommandFailure) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let command = object["command"] as? String
+        else { throw CommandFailure(code: .usage, message: "the request is not a JSON object with a command") }
+        let now = Timestamp.now
+        let (engine, configuration) = live.withLock { ($0.engine, $0.configuration) }
+        switch command {
+        case "heartbeat":
+            guard let id = object["probe"] as? String else { throw CommandFailure(code: .usage, message: "no probe given") }
+            guard let probe = configuration.probes.first(where: { $0.id == id }) else {
+                throw CommandFailure(code: .dataError, message: "there is no probe '\(id)' in \(configuration.directory)")
+            }
+            guard case .heartbeat = probe.check else {
+                throw CommandFailure(code: .dataError,
+                                     message: "probe '\(id)' is Kind=\(probe.check.kindName), not Kind=heartbeat")
+            }
+            engine?.deliver(.heartbeat(probeID: id, at: now))
+            return "heartbeat for \(id) recorded at \(now.iso8601)"
+        case "report":
+            let system = object["system"] as? String ?? ""
+            let site = object["site"] as? String ?? ""
+            let reporter = object["by"] as? String ?? ""
+            let note = object["text"] as? String
+            guard site == configuration.site.id else {
+                throw CommandFailure(code: .dataError,
+                                     message: "this daemon watches site '\(configuration.site.id)', not '\(site)'")
+            }
+            let systems = Set(configuration.probes.compactMap(\.system))
+            guard systems.contains(system) else {
+                throw CommandFailure(code: .dataError, message: "unknown system '\(system)' (known: \(systems.sorted().joined(separator: ", ")))")
+            }
+            guard Identifier.isValid(reporter) else {
+                throw CommandFailure(code: .dataError, message: "--by must be a staff ID: \(Identifier.rule)")
+            }
+            if let note, note.count > 1000 {
+                throw CommandFailure(code: .dataError, message: "--text is limited to 1000 characters")
+            }
+            writer.record(.event(kind: EventKind.userReport, at: now, payload: [
+                "system": .string(system), "by": .string(reporter), "text": .optional(note),
+            ]))
+            engine?.deliver(.userReport(system: system, reporter: reporter, at: now))
+            logger.info("staff report: \(system) not working for \(reporter)")
+            return "report about \(system) recorded at \(now.iso8601)"
+        default:
+            throw CommandFailure(code: .usage, message: "unknown command '\(command)'")
+        }
+    }
+}
+
+/// The CLI's side of the control socket.
+enum ControlClient {
+    /// Sends `request` to the daemon using `stateDirectory` and returns its message, or throws its error.
+    static func send(_ request: [String: Any], stateDirectory: String) throws(CommandFailure) -> String {
+        let path = ControlServer.socketPath(stateDirectory: stateDirectory)
+        let socket: UnixDatagramSocket
+        do {
+            socket = try UnixDatagramSocket()
+            let data = try JSONSerialization.data(withJSONObject: request)
+            try socket.send(String(decoding: data, as: UTF8.self), to: path)
+        } catch let error as SystemError {
+            throw CommandFailure(code: .failure,
+                                 message: "no courtwatch daemon is listening on \(path) (\(error)); is it running with --state \(stateDirectory)?")
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(error)")
+        }
+        guard let (text, _) = socket.receive(timeoutMilliseconds: 5000) else {
+            throw CommandFailure(code: .failure, message: "the daemon on \(path) did not answer within 5 s")
+        }
+        guard let reply = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CommandFailure(code: .failure, message: "the daemon sent an unreadable answer: \(text)")
+        }
+        if reply["ok"] as? Bool == true { return reply["message"] as? String ?? "ok" }
+        throw CommandFailure(code: .dataError, message: reply["error"] as? String ?? "the daemon refused the request")
+    }
+}
