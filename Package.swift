@@ -54,5 +54,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "FailureLog", "SQLite", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "ICMPTests", dependencies: ["Probing", "Monitoring", "TestSupport", "Diagnostics"],
+                    swiftSettings: strict),
+        .testTarget(name: "DNSTests", dependencies: ["Probing", "Monitoring", "TestSupport", "Diagnostics"], swiftSettings: strict),
     ]
 )

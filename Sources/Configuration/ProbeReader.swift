@@ -8,9 +8,10 @@ enum ProbeReader {
         "FlapThresholdHigh", "FlapThresholdLow",
     ]
     static let keysByKind: [String: Set<String>] = [
-        "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "VerifyTLS"],
+        "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "RejectBody", "ExpectBodyRegex", "RejectBodyRegex",
+                 "Header", "CredentialsFile", "FollowRedirects", "CertExpiryWarn", "VerifyTLS", "CAFile"],
         "tcp": ["URL"],
-        "smtp": ["URL", "RequireTLS", "VerifyTLS"],
+        "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile"],
         "dns": ["Server", "Query", "Type", "Expect", "ExpectRcode", "Compare"],
         "icmp": ["Host", "Count", "Spacing", "MaxLoss"],
         "heartbeat": ["Period", "Grace"],
@@ -59,7 +60,8 @@ enum ProbeReader {
         let kindEntry = section.entries.first { $0.key == "Kind" }
         let kind = kindEntry?.value.lowercased()
         let kindKeys = kind.flatMap { keysByKind[$0] } ?? keysByKind.values.reduce(into: Set()) { $0.formUnion($1) }
-        var reader = SectionReader(file: file, section: section, knownKeys: commonKeys.union(kindKeys))
+        var reader = SectionReader(file: file, section: section, knownKeys: commonKeys.union(kindKeys),
+                                   repeatable: ["Header"])
         let id = reader.identifier("ID", required: true)
         let name = reader.string("Name") ?? id
         let system = reader.identifier("System")
@@ -71,6 +73,7 @@ enum ProbeReader {
         let successes = reader.integer("SuccessesToUp", range: 1...100) ?? 2
         let dependsOn = reader.list("DependsOn")
         let verifyTLS = reader.boolean("VerifyTLS") ?? true
+        let caFile = reader.string("CAFile")
         let maxLatency = reader.duration("MaxLatency", minimum: .milliseconds(1), maximum: .seconds(300))
         if let maxLatency, maxLatency >= timeout {
             reader.fail("MaxLatency", "MaxLatency=\(maxLatency.configText) must be less than Timeout=\(timeout.configText)")
@@ -94,7 +97,7 @@ enum ProbeReader {
         case nil:
             reader.fail("Kind", "[Probe] needs Kind= (one of: \(keysByKind.keys.sorted().joined(separator: ", ")))")
         case "http":
-            check = readHTTP(&reader)
+            check = readHTTP(&reader, probeFile: file)
         case "tcp":
             check = readTCP(&reader)
         case "smtp":
@@ -125,7 +128,7 @@ enum ProbeReader {
             policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
         default: break
         }
-        return ProbeDefinition(
+        var definition = ProbeDefinition(
             id: id, name: name, check: check, system: system, critical: critical, interval: effectiveInterval,
             timeout: timeout, retryInterval: retry, policy: policy, dependsOn: dependsOn,
             verifyTLS: verifyTLS, maxLatency: maxLatency, isReference: isReference,
@@ -133,9 +136,11 @@ enum ProbeReader {
                 ? FlapDetector.Policy(window: flapWindow, high: Double(flapHigh), low: Double(min(flapLow, flapHigh - 1)))
                 : nil,
             source: SourceLocation(file: file, line: section.line))
+        definition.caFile = caFile
+        return definition
     }
 
-    private static func readHTTP(_ reader: inout SectionReader) -> ProbeCheck? {
+    private static func readHTTP(_ reader: inout SectionReader, probeFile: String) -> ProbeCheck? {
         guard let urlText = reader.string("URL", required: true) else { return nil }
         let url: Endpoint
         do {
@@ -164,10 +169,57 @@ enum ProbeReader {
             }
         }
         let body = reader.string("ExpectBody")
-        if method == "HEAD" && body != nil {
-            reader.fail("ExpectBody", "ExpectBody= cannot be checked with Method=HEAD (no body is fetched)")
+        let reject = reader.string("RejectBody")
+        let expectPattern = reader.string("ExpectBodyRegex")
+        let rejectPattern = reader.string("RejectBodyRegex")
+        for (key, pattern) in [("ExpectBodyRegex", expectPattern), ("RejectBodyRegex", rejectPattern)] {
+            guard let pattern else { continue }
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                reader.fail(key, "\(key)=\(pattern) is not a valid regular expression: \(error)")
+            }
         }
-        return .http(HTTPCheck(url: url, method: method, expectStatus: statuses, expectBody: body))
+        if method == "HEAD" && (body != nil || reject != nil || expectPattern != nil || rejectPattern != nil) {
+            reader.fail("Method", "the body cannot be checked with Method=HEAD (no body is fetched)")
+        }
+        var headers: [String] = []
+        for entry in reader.all("Header") {
+            let parts = entry.value.split(separator: ":", maxSplits: 1)
+            let name = parts.first.map { $0.trimmed } ?? ""
+            let isToken = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }
+            if parts.count != 2 || !isToken {
+                reader.errors.append(ConfigurationError(file: reader.file, line: entry.line,
+                                                        message: "Header=\(entry.value) is not 'Name: value'"))
+            } else if ["authorization", "cookie", "proxy-authorization"].contains(name.lowercased()) {
+                reader.errors.append(ConfigurationError(
+                    file: reader.file, line: entry.line,
+                    message: "Header=\(name): secrets never go in a .probe file; use CredentialsFile="))
+            } else {
+                headers.append("\(name): \(parts[1].trimmed)")
+            }
+        }
+        var credentials: Credentials?
+        if let path = reader.string("CredentialsFile") {
+            do {
+                credentials = try CredentialsFile.read(path, relativeTo: probeFile)
+            } catch {
+                reader.fail("CredentialsFile", "CredentialsFile=\(path): \(error.message)")
+            }
+        }
+        let followRedirects = reader.boolean("FollowRedirects") ?? false
+        var expiryWarning: Duration? = .seconds(14 * 86_400)
+        if let text = reader.string("CertExpiryWarn") {
+            if BooleanText.parse(text) == false {
+                expiryWarning = nil
+            } else {
+                expiryWarning = reader.duration("CertExpiryWarn", minimum: .seconds(60), maximum: .seconds(365 * 86_400))
+            }
+        }
+        return .http(HTTPCheck(url: url, method: method, expectStatus: statuses, expectBody: body, rejectBody: reject,
+                               expectBodyPattern: expectPattern, rejectBodyPattern: rejectPattern, headers: headers,
+                               credentials: credentials, followRedirects: followRedirects,
+                               certificateExpiryWarning: expiryWarning))
     }
 
     private static func readTCP(_ reader: inout SectionReader) -> ProbeCheck? {

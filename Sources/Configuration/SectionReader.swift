@@ -4,7 +4,7 @@ struct SectionReader {
     let section: KeyFile.Section
     private var values: [String: KeyFile.Entry] = [:]
     private var repeated: [String: [KeyFile.Entry]] = [:]
-    private(set) var errors: [ConfigurationError] = []
+    var errors: [ConfigurationError] = []
 
     /// `repeatable` keys may appear more than once (their values are collected in order).
     init(file: String, section: KeyFile.Section, knownKeys: Set<String>, repeatable: Set<String> = []) {

@@ -158,6 +158,18 @@ public final class CurlEasy {
         try check(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, path), "CAINFO")
     }
 
+    /// Basic authentication with these credentials (over TLS only: the caller ensures https).
+    public func setBasicAuthentication(username: String, password: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_HTTPAUTH, 1), "HTTPAUTH")  // CURLAUTH_BASIC (a cast macro Swift cannot import)
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_USERNAME, username), "USERNAME")
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_PASSWORD, password), "PASSWORD")
+    }
+
+    /// Collect the server's certificate chain (for expiry dates).
+    public func setCollectCertificateInfo(_ collect: Bool) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_CERTINFO, collect ? 1 : 0), "CERTINFO")
+    }
+
     public func setUserAgent(_ userAgent: String) throws(CurlSetupError) {
         try check(ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent), "USERAGENT")
     }
@@ -199,6 +211,31 @@ public final class CurlEasy {
         var code = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+
+    /// The "Expire date" of each certificate in the chain, leaf first, as the TLS library printed it
+    /// (e.g. "Nov 22 02:11:26 2027 GMT"). Empty unless certificate info was collected.
+    public var certificateExpiryTexts: [String] {
+        var raw: UnsafeMutableRawPointer?
+        guard ccurl_easy_getinfo_pointer(handle, CURLINFO_CERTINFO, &raw) == CURLE_OK, let raw else { return [] }
+        let info = raw.assumingMemoryBound(to: curl_certinfo.self).pointee
+        guard info.num_of_certs > 0, let chain = info.certinfo else { return [] }
+        var dates: [String] = []
+        for index in 0..<Int(info.num_of_certs) {
+            var item = chain[index]
+            while let node = item {
+                if let data = node.pointee.data {
+                    let text = String(cString: data)
+                    // The OpenSSL backend says "Expire date", the generic one "Expire Date".
+                    if text.lowercased().hasPrefix("expire date:") {
+                        dates.append(String(text.dropFirst("expire date:".count)))
+                        break
+                    }
+                }
+                item = node.pointee.next
+            }
+        }
+        return dates
     }
 
     public var timings: CurlTimings {

@@ -43,6 +43,8 @@ struct StatusSnapshot {
         let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
         lines.append("\(siteName) — \(daemon)")
         lines.append("")
+        for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
+        lines.append("")
         var rows = [["PROBE", "STATE", "SINCE", "LATENCY", "CHECKED", "LAST RESULT"]]
         for probe in probes {
             rows.append([
@@ -76,6 +78,15 @@ struct StatusSnapshot {
         return lines.joined(separator: "\n")
     }
 
+    /// Where the faults are, in plain words.
+    func faultSentences(clock: LocalClock, now: Timestamp) -> [String] {
+        let views = probes.map {
+            FaultLocation.ProbeView(id: $0.id, name: $0.name, system: $0.system, state: $0.state, since: $0.since,
+                                    lastResult: $0.lastResult, dependsOn: $0.dependsOn, isReference: $0.isReference)
+        }
+        return FaultLocation.sentences(views) { clock.format($0, relativeTo: now) }
+    }
+
     /// The same content as JSON, for scripts.
     func json() -> String {
         let probeValues: [JSONValue] = probes.map { probe in
@@ -100,6 +111,7 @@ struct StatusSnapshot {
                 ?? .null,
             "daemon": ["running": .bool(daemonRunning), "pid": .optional(daemonPID.map(Int.init))],
             "probes": .array(probeValues),
+            "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
         ]
         return value.canonicalText

@@ -14,6 +14,8 @@ public struct ProbeStatus: Sendable, Equatable {
     public var lastCheck: Timestamp?
     public var lastLatencyMicroseconds: Int64?
     public var lastResult: String?
+    public var dependsOn: [String] = []
+    public var isReference = false
 }
 
 /// An incident row.
@@ -69,7 +71,7 @@ public final class LogReader {
         try connection.rows(
             """
             SELECT id, name, kind, target, system, critical, state, state_since_ms, last_check_ms, last_latency_us,
-                last_result
+                last_result, depends_on, is_reference
             FROM probes WHERE active = 1 ORDER BY id
             """
         ) { row in
@@ -79,7 +81,8 @@ public final class LogReader {
                 state: ProbeState(rawValue: row.text(6) ?? "") ?? .unknown,
                 since: row.int(7).map(Timestamp.init(millisecondsSinceEpoch:)),
                 lastCheck: row.int(8).map(Timestamp.init(millisecondsSinceEpoch:)),
-                lastLatencyMicroseconds: row.int(9), lastResult: row.text(10))
+                lastLatencyMicroseconds: row.int(9), lastResult: row.text(10),
+                dependsOn: (row.text(11) ?? "").split(separator: ",").map(String.init), isReference: row.int(12) == 1)
         }
     }
 

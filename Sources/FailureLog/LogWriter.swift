@@ -309,14 +309,16 @@ public final class LogWriter: @unchecked Sendable {
         for probe in probes {
             try connection.execute(
                 """
-                INSERT INTO probes (id, site_id, name, kind, target, system, critical, interval_ms, active)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO probes (id, site_id, name, kind, target, system, critical, interval_ms, active, depends_on,
+                    is_reference)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name, kind = excluded.kind,
                     target = excluded.target, system = excluded.system, critical = excluded.critical,
-                    interval_ms = excluded.interval_ms, active = 1
+                    interval_ms = excluded.interval_ms, active = 1, depends_on = excluded.depends_on,
+                    is_reference = excluded.is_reference
                 """,
                 [probe.id, site.id, probe.name, probe.check.kindName, probe.check.target, probe.system, probe.critical,
-                 probe.interval.milliseconds])
+                 probe.interval.milliseconds, probe.dependsOn.joined(separator: ","), probe.isReference])
         }
     }
 

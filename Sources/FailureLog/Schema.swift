@@ -83,6 +83,11 @@ enum Schema {
                 PRIMARY KEY (incident_id, probe_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "probe-dependencies", sql: """
+            -- What each probe depends on (comma-separated IDs), so status can say where a fault is.
+            ALTER TABLE probes ADD COLUMN depends_on TEXT NOT NULL DEFAULT '';
+            ALTER TABLE probes ADD COLUMN is_reference INTEGER NOT NULL DEFAULT 0;
+            """),
     ])
 
     /// Upper bounds of the latency histogram buckets, in milliseconds.

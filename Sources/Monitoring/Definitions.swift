@@ -264,14 +264,58 @@ public struct HTTPCheck: Hashable, Sendable {
     public var url: Endpoint
     public var method: String
     public var expectStatus: Set<Int>
+    /// Text the page must contain ("Sign in").
     public var expectBody: String?
+    /// Text the page must not contain ("maintenance", "Service Unavailable").
+    public var rejectBody: String?
+    /// Regular expressions (Swift `Regex` syntax) the page must, or must not, match.
+    public var expectBodyPattern: String?
+    public var rejectBodyPattern: String?
+    /// Extra request headers, each "Name: value".
+    public var headers: [String]
+    /// Basic-auth credentials read from a `CredentialsFile=` (never written in the .probe itself).
+    public var credentials: Credentials?
+    public var followRedirects: Bool
+    /// A certificate that expires within this is reported as DEGRADED before it breaks.
+    public var certificateExpiryWarning: Duration?
 
-    public init(url: Endpoint, method: String = "GET", expectStatus: Set<Int> = [200], expectBody: String? = nil) {
+    public init(url: Endpoint, method: String = "GET", expectStatus: Set<Int> = [200], expectBody: String? = nil,
+                rejectBody: String? = nil, expectBodyPattern: String? = nil, rejectBodyPattern: String? = nil,
+                headers: [String] = [], credentials: Credentials? = nil, followRedirects: Bool = false,
+                certificateExpiryWarning: Duration? = .seconds(14 * 86_400)) {
         self.url = url
         self.method = method
         self.expectStatus = expectStatus
         self.expectBody = expectBody
+        self.rejectBody = rejectBody
+        self.expectBodyPattern = expectBodyPattern
+        self.rejectBodyPattern = rejectBodyPattern
+        self.headers = headers
+        self.credentials = credentials
+        self.followRedirects = followRedirects
+        self.certificateExpiryWarning = certificateExpiryWarning
     }
+
+    /// Whether the body has to be read and kept to judge the answer.
+    public var needsBody: Bool {
+        expectBody != nil || rejectBody != nil || expectBodyPattern != nil || rejectBodyPattern != nil
+    }
+}
+
+/// A user name and password for a synthetic, authorised account. Kept out of logs and the failure log.
+public struct Credentials: Hashable, Sendable, CustomStringConvertible {
+    public var username: String
+    public var password: String
+    /// Where they came from, for messages.
+    public var file: String
+
+    public init(username: String, password: String, file: String) {
+        self.username = username
+        self.password = password
+        self.file = file
+    }
+
+    public var description: String { "credentials from \(file)" }
 }
 
 /// How a probe's results become states.
@@ -309,6 +353,8 @@ public struct ProbeDefinition: Hashable, Sendable {
     public var flapPolicy: FlapDetector.Policy?
     /// Check TLS certificates (on by default; turning it off is explicit and recorded with the probe).
     public var verifyTLS: Bool
+    /// Trust this CA bundle instead of the system's (a site's internal CA).
+    public var caFile: String?
     public var source: SourceLocation?
 
     public init(id: String, name: String, check: ProbeCheck, system: String? = nil, critical: Bool = false,
@@ -327,6 +373,7 @@ public struct ProbeDefinition: Hashable, Sendable {
         self.policy = policy
         self.dependsOn = dependsOn
         self.verifyTLS = verifyTLS
+        self.caFile = nil
         self.maxLatency = maxLatency
         self.isReference = isReference
         self.flapPolicy = flapPolicy

@@ -12,14 +12,22 @@ enum CheckRequest {
         try easy.setTimeouts(totalMilliseconds: timeout, connectMilliseconds: timeout)
         try easy.setFreshConnection(true)
         try easy.setUserAgent(userAgent)
+        if let caFile = probe.caFile { try easy.setCertificateAuthorityFile(caFile) }
         switch probe.check {
         case .http(let check):
             try easy.setURL(check.url.description)
             try easy.setProtocols("http,https", redirectProtocols: "http,https")
-            try easy.setFollowRedirects(false)
+            try easy.setFollowRedirects(check.followRedirects)
             try easy.setVerifyTLS(probe.verifyTLS)
             if check.method == "HEAD" { try easy.setNoBody(true) }
-            easy.setBodyLimit(bodyLimit, keep: check.expectBody != nil)
+            if !check.headers.isEmpty { try easy.setHeaders(check.headers) }
+            if let credentials = check.credentials {
+                try easy.setBasicAuthentication(username: credentials.username, password: credentials.password)
+            }
+            if check.url.scheme == "https" && check.certificateExpiryWarning != nil {
+                try easy.setCollectCertificateInfo(true)
+            }
+            easy.setBodyLimit(bodyLimit, keep: check.needsBody)
         case .tcp(let endpoint):
             // CONNECT_ONLY with an http:// URL opens the TCP connection and stops there.
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
@@ -39,8 +47,19 @@ enum CheckRequest {
         }
     }
 
-    /// The observation for a finished transfer.
+    /// The observation for a finished transfer, with `MaxLatency=` applied.
     static func observation(for probe: ProbeDefinition, easy: CurlEasy, error: CurlError?, startedAt: Timestamp)
+        -> Observation
+    {
+        var observation = judge(probe, easy: easy, error: error, startedAt: startedAt)
+        if observation.failure == nil, observation.slowness == nil, let limit = probe.maxLatency,
+           observation.latencyMicroseconds > limit.microseconds {
+            observation.slowness = "answered in \(observation.latencyMicroseconds / 1000) ms; MaxLatency=\(limit.configText)"
+        }
+        return observation
+    }
+
+    private static func judge(_ probe: ProbeDefinition, easy: CurlEasy, error: CurlError?, startedAt: Timestamp)
         -> Observation
     {
         let timings = easy.timings
@@ -60,12 +79,6 @@ enum CheckRequest {
             if error.category == .timeout { observation.latencyMicroseconds = probe.timeout.microseconds }
             return observation
         }
-        defer {
-            if observation.failure == nil, let limit = probe.maxLatency,
-               observation.latencyMicroseconds > limit.microseconds {
-                observation.slowness = "answered in \(observation.latencyMicroseconds / 1000) ms; MaxLatency=\(limit.configText)"
-            }
-        }
         guard case .http(let check) = probe.check else { return observation }
         let status = easy.responseCode
         observation.httpStatus = status
@@ -74,11 +87,37 @@ enum CheckRequest {
                 : check.expectStatus.sorted().map(String.init).joined(separator: ",")
             observation.failure = FailureEvidence(failureClass: .httpStatus,
                                                   message: "HTTP \(status) (expected \(expected))")
-        } else if let needle = check.expectBody, !easy.body.contains(subsequence: Array(needle.utf8)) {
-            observation.failure = FailureEvidence(failureClass: .bodyMismatch,
-                                                  message: "HTTP \(status) but the page does not contain '\(needle)'")
+        } else if let problem = bodyProblem(check, body: easy.body) {
+            observation.failure = FailureEvidence(failureClass: .bodyMismatch, message: "HTTP \(status) but \(problem)")
+        } else if let limit = check.certificateExpiryWarning, let expiry = easy.certificateExpiryTexts.first,
+                  let expires = CertificateDate.parse(expiry) {
+            let left = expires - startedAt
+            if left < limit {
+                let days = left.milliseconds / 86_400_000
+                observation.slowness = "TLS certificate expires in \(days) day\(days == 1 ? "" : "s") "
+                    + "(\(expires.iso8601.prefix(10))); CertExpiryWarn=\(limit.configText)"
+            }
         }
         return observation
+    }
+
+    /// What is wrong with the page, or nil when it passes every body check.
+    static func bodyProblem(_ check: HTTPCheck, body: [UInt8]) -> String? {
+        guard check.needsBody else { return nil }
+        if let needle = check.expectBody, !body.contains(subsequence: Array(needle.utf8)) {
+            return "the page does not contain '\(needle)'"
+        }
+        if let needle = check.rejectBody, body.contains(subsequence: Array(needle.utf8)) {
+            return "the page contains '\(needle)'"
+        }
+        let text = String(decoding: body, as: UTF8.self)
+        if let pattern = check.expectBodyPattern, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil {
+            return "the page does not match /\(pattern)/"
+        }
+        if let pattern = check.rejectBodyPattern, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) != nil {
+            return "the page matches /\(pattern)/"
+        }
+        return nil
     }
 
     static func failureClass(_ category: CurlError.Category) -> FailureClass {

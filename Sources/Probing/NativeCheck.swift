@@ -21,6 +21,8 @@ enum NativeChecks {
     /// A check for one run of `probe` started at `startedAt`, or nil for kinds that libcurl runs.
     static func make(for probe: ProbeDefinition, startedAt: Timestamp) -> (any NativeCheck)? {
         switch probe.check {
+        case .dns(let check): DNSProbeRun(probe: probe, check: check, startedAt: startedAt)
+        case .icmp(let check): ICMPProbeRun(probe: probe, check: check, startedAt: startedAt)
         default: nil
         }
     }

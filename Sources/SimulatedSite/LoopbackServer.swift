@@ -11,14 +11,19 @@ public struct ServerRequest: Sendable {
 
 /// What the loopback server does with a connection.
 public enum ServerReply: Sendable {
-    /// An HTTP response after `delay`.
-    case http(status: Int, body: String, delay: Duration = .zero)
+    /// An HTTP response after `delay`, with extra header lines ("Location: /signin").
+    case http(status: Int, body: String, delay: Duration = .zero, headers: [String] = [])
+    /// An HTTP 200 whose body arrives one byte every `every` (a trickling server).
+    case trickle(body: String, every: Duration)
     /// Accept and close at once without a word.
     case close
     /// Accept and say nothing until the peer gives up or the server stops.
     case silence
     /// Send `text` as is, then close (a raw banner for TCP checks).
     case raw(String)
+    /// A line protocol (SMTP, IMAP): send `greeting`, then answer each line the client sends with
+    /// `answer(line)` until it returns nil, the client hangs up, or 50 lines have passed.
+    case conversation(greeting: String, answer: @Sendable (String) -> String?)
 }
 
 /// A tiny server for the demo site and for tests: real sockets on loopback, one thread for accepting and
@@ -48,6 +53,8 @@ public final class LoopbackServer: @unchecked Sendable {
 
     public init(host: String = "127.0.0.1", port: UInt16 = 0, mode: Mode = .http,
                 handler: @escaping @Sendable (ServerRequest?) -> ServerReply) throws(SystemError) {
+        // A client that hangs up mid-answer must not kill the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         listener = try Listener(host: host, port: port)
         stopSignal = try WakeUp()
         self.handler = handler
@@ -107,16 +114,43 @@ public final class LoopbackServer: @unchecked Sendable {
             }
         case .raw(let text):
             try? connection.writeAll(text)
-        case let .http(status, body, delay):
+        case let .conversation(greeting, answer):
+            converse(connection, greeting: greeting, answer: answer)
+        case let .trickle(body, every):
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            guard (try? connection.writeAll(head)) != nil else { return }
+            for byte in body.utf8 {
+                let stop = waitReadable([stopSignal.descriptor.rawValue], timeoutMilliseconds: Int32(every.nanoseconds / 1_000_000))
+                guard stop.isEmpty, (try? connection.writeAll(String(decoding: [byte], as: UTF8.self))) != nil else { return }
+            }
+        case let .http(status, body, delay, headers):
             if delay > .zero {
                 let ready = waitReadable([stopSignal.descriptor.rawValue], timeoutMilliseconds: Int32(delay.nanoseconds / 1_000_000))
                 if !ready.isEmpty { return }
             }
             let reason = [200: "OK", 204: "No Content", 301: "Moved Permanently", 404: "Not Found",
                           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"][status] ?? "Status"
+            let extra = headers.map { $0 + "\r\n" }.joined()
             let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/html; charset=utf-8\r\n"
-                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\(extra)\r\n"
             try? connection.writeAll(head + body)
+        }
+    }
+
+    private func converse(_ connection: FileDescriptor, greeting: String, answer: (String) -> String?) {
+        guard (try? connection.writeAll(greeting)) != nil else { return }
+        var pending: [UInt8] = []
+        for _ in 0..<50 {
+            while !pending.contains(10) {
+                let ready = waitReadable([connection.rawValue, stopSignal.descriptor.rawValue], timeoutMilliseconds: 5000)
+                guard ready.contains(connection.rawValue), let bytes = try? connection.read(upTo: 4096), !bytes.isEmpty
+                else { return }
+                pending += bytes
+            }
+            let end = pending.firstIndex(of: 10)!
+            let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            pending.removeSubrange(...end)
+            guard let reply = answer(line), (try? connection.writeAll(reply)) != nil else { return }
         }
     }
 
