@@ -2,15 +2,24 @@
 SWIFT ?= swift
 BIN := .build/debug/courtwatch
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config
+# Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures).
+TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography
 
-.PHONY: all deps build demo test embed-demo check-examples clean bench
+.PHONY: all deps test-deps install-packages build demo test embed-demo check-examples clean bench
 
 all: build
 
 # Installs the Debian -dev packages the C doors need; as root it runs apt-get, otherwise it prints the line.
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
+	@python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
+
+install-packages:
 	@missing=""; \
-	for pkg in $(DEB_PACKAGES); do \
+	for pkg in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -30,7 +39,7 @@ build: deps
 demo: build
 	$(BIN) demo --state .demo-state
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

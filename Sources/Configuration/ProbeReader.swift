@@ -12,6 +12,7 @@ enum ProbeReader {
                  "Header", "CredentialsFile", "FollowRedirects", "CertExpiryWarn", "VerifyTLS", "CAFile"],
         "tcp": ["URL"],
         "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile"],
+        "imap": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CredentialsFile"],
         "dns": ["Server", "Query", "Type", "Expect", "ExpectRcode", "Compare"],
         "icmp": ["Host", "Count", "Spacing", "MaxLoss"],
         "heartbeat": ["Period", "Grace"],
@@ -102,6 +103,8 @@ enum ProbeReader {
             check = readTCP(&reader)
         case "smtp":
             check = readSMTP(&reader)
+        case "imap":
+            check = readIMAP(&reader, probeFile: file)
         case "dns":
             check = readDNS(&reader)
         case "icmp":
@@ -242,6 +245,30 @@ enum ProbeReader {
             return nil
         }
         return .smtp(SMTPCheck(url: url, requireTLS: reader.boolean("RequireTLS") ?? true))
+    }
+
+    private static func readIMAP(_ reader: inout SectionReader, probeFile: String) -> ProbeCheck? {
+        guard let urlText = reader.string("URL", required: true) else { return nil }
+        let url: Endpoint
+        do {
+            url = try Endpoint(parsing: urlText, allowedSchemes: ["imap", "imaps"])
+        } catch {
+            reader.fail("URL", "URL=\(urlText): \(error.message)")
+            return nil
+        }
+        var credentials: Credentials?
+        if let path = reader.string("CredentialsFile") {
+            do {
+                credentials = try CredentialsFile.read(path, relativeTo: probeFile)
+            } catch {
+                reader.fail("CredentialsFile", "CredentialsFile=\(path): \(error.message)")
+            }
+        }
+        let requireTLS = reader.boolean("RequireTLS") ?? true
+        if credentials != nil && !requireTLS && url.scheme == "imap" {
+            reader.fail("RequireTLS", "RequireTLS=no with CredentialsFile= would send the password in clear text")
+        }
+        return .imap(IMAPCheck(url: url, requireTLS: requireTLS, credentials: credentials))
     }
 
     /// `host`, `host:port` or `[v6]:port`, where host is an IP address (courtwatch sends DNS itself).

@@ -165,6 +165,12 @@ public final class CurlEasy {
         try check(ccurl_easy_setopt_string(handle, CURLOPT_PASSWORD, password), "PASSWORD")
     }
 
+    /// A login for mail protocols (IMAP LOGIN/AUTHENTICATE, SMTP AUTH), done during the connect phase.
+    public func setLogin(username: String, password: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_USERNAME, username), "USERNAME")
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_PASSWORD, password), "PASSWORD")
+    }
+
     /// Collect the server's certificate chain (for expiry dates).
     public func setCollectCertificateInfo(_ collect: Bool) throws(CurlSetupError) {
         try check(ccurl_easy_setopt_long(handle, CURLOPT_CERTINFO, collect ? 1 : 0), "CERTINFO")

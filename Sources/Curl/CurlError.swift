@@ -10,6 +10,7 @@ public struct CurlError: Error, CustomStringConvertible, Sendable, Equatable {
         case tls              // handshake, certificate or verification
         case tooLarge         // the response exceeded the byte limit
         case startTLSRefused  // the server did not offer STARTTLS when it was required
+        case loginDenied      // the server refused the credentials
         case protocolError    // the server spoke, but not the protocol we expected
         case receive          // the connection broke while reading or sending
         case aborted          // our own callback stopped the transfer
@@ -40,6 +41,7 @@ public struct CurlError: Error, CustomStringConvertible, Sendable, Equatable {
             .tls
         case CURLE_FILESIZE_EXCEEDED: .tooLarge
         case CURLE_USE_SSL_FAILED: .startTLSRefused
+        case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR: .loginDenied
         case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL, CURLE_HTTP2, CURLE_HTTP2_STREAM,
              CURLE_TOO_MANY_REDIRECTS, CURLE_BAD_CONTENT_ENCODING, CURLE_URL_MALFORMAT:
             .protocolError

@@ -127,6 +127,8 @@ public enum ProbeCheck: Hashable, Sendable {
     case tcp(Endpoint)
     /// An SMTP server that must greet, answer EHLO and (by default) complete STARTTLS. Sends no mail.
     case smtp(SMTPCheck)
+    /// An IMAP server that must greet, offer and complete STARTTLS (by default) and, with credentials, log in.
+    case imap(IMAPCheck)
     /// A DNS question to a named resolver, sent by courtwatch itself over UDP.
     case dns(DNSCheck)
     /// ICMP echo requests to an address.
@@ -141,6 +143,7 @@ public enum ProbeCheck: Hashable, Sendable {
         case .http: "http"
         case .tcp: "tcp"
         case .smtp: "smtp"
+        case .imap: "imap"
         case .dns: "dns"
         case .icmp: "icmp"
         case .heartbeat: "heartbeat"
@@ -153,6 +156,7 @@ public enum ProbeCheck: Hashable, Sendable {
         case .http(let check): check.url.description
         case .tcp(let endpoint): endpoint.description
         case .smtp(let check): check.url.description
+        case .imap(let check): check.url.description
         case .dns(let check): "\(check.query) \(check.type.rawValue) @\(check.server)"
         case .icmp(let check): check.host
         case .heartbeat(let check): "every \(check.period.configText) (+\(check.grace.configText))"
@@ -166,6 +170,21 @@ public enum ProbeCheck: Hashable, Sendable {
         case .heartbeat, .userReports: true
         default: false
         }
+    }
+}
+
+public struct IMAPCheck: Hashable, Sendable {
+    /// `imap://host:port` (STARTTLS) or `imaps://host:port` (TLS from the first byte).
+    public var url: Endpoint
+    /// With `imap://`, fail unless the server offers STARTTLS and the handshake completes.
+    public var requireTLS: Bool
+    /// A synthetic, authorised mailbox to log in to; without it the check stops after the greeting and TLS.
+    public var credentials: Credentials?
+
+    public init(url: Endpoint, requireTLS: Bool = true, credentials: Credentials? = nil) {
+        self.url = url
+        self.requireTLS = requireTLS
+        self.credentials = credentials
     }
 }
 

@@ -5,6 +5,7 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable {
     case timeout = "timeout"                  // no complete answer within Timeout=
     case tls = "tls"                          // handshake or certificate
     case startTLSRefused = "starttls-refused" // a mail server that did not offer STARTTLS when required
+    case loginDenied = "login-denied"         // the server refused the probe's credentials
     case httpStatus = "http-status"           // answered with a status not in ExpectStatus=
     case bodyMismatch = "body-mismatch"       // answered, but without ExpectBody=
     case bodyTooLarge = "body-too-large"      // answered with more than the probe will read

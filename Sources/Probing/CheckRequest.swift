@@ -41,6 +41,16 @@ enum CheckRequest {
             try easy.setRequireTLS(check.requireTLS && check.url.scheme == "smtp")
             try easy.setVerifyTLS(probe.verifyTLS)
             try easy.setConnectOnly(true)
+        case .imap(let check):
+            // CONNECT_ONLY runs greeting, CAPABILITY, STARTTLS and (with credentials) the login, then stops.
+            try easy.setURL(check.url.description + "/")
+            try easy.setProtocols("imap,imaps", redirectProtocols: "imap,imaps")
+            try easy.setRequireTLS(check.requireTLS && check.url.scheme == "imap")
+            try easy.setVerifyTLS(probe.verifyTLS)
+            if let credentials = check.credentials {
+                try easy.setLogin(username: credentials.username, password: credentials.password)
+            }
+            try easy.setConnectOnly(true)
         case .dns, .icmp, .heartbeat, .userReports:
             throw CurlSetupError(operation: "a \(probe.check.kindName) probe",
                                  message: "this kind is not run through libcurl")
@@ -70,7 +80,7 @@ enum CheckRequest {
         if case .tcp = probe.check {
             observation.latencyMicroseconds = timings.connect
         }
-        if case .smtp = probe.check, error == nil {
+        if probe.check.kindName == "smtp" || probe.check.kindName == "imap", error == nil {
             observation.latencyMicroseconds = max(timings.total, timings.tlsHandshake, timings.connect)
         }
         if let error {
@@ -128,6 +138,7 @@ enum CheckRequest {
         case .tls: .tls
         case .tooLarge: .bodyTooLarge
         case .startTLSRefused: .startTLSRefused
+        case .loginDenied: .loginDenied
         case .protocolError: .protocolError
         case .receive: .network
         case .aborted: .internalError

@@ -148,4 +148,41 @@ import Testing
         let failure = try #require(try results(smtp(server, requireTLS: false, timeout: .milliseconds(600))).first?.failure)
         #expect(failure.failureClass == .timeout)
     }
+
+    /// A minimal IMAP responder: no STARTTLS, LOGIN accepted only for probe/secret.
+    func imapServer() throws -> LoopbackServer {
+        try LoopbackServer(mode: .onAccept) { _ in
+            .conversation(greeting: "* OK IMAP4rev1 test server ready\r\n") { line in
+                let words = line.split(separator: " ")
+                guard let tag = words.first, words.count >= 2 else { return "* BAD\r\n" }
+                switch words[1].uppercased() {
+                case "CAPABILITY": return "* CAPABILITY IMAP4rev1\r\n\(tag) OK CAPABILITY completed\r\n"
+                case "LOGIN":
+                    return words.count == 4 && words[2] == "probe" && words[3] == "secret"
+                        ? "\(tag) OK LOGIN completed\r\n" : "\(tag) NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"
+                case "LOGOUT": return "* BYE\r\n\(tag) OK\r\n"
+                default: return "\(tag) BAD unknown command\r\n"
+                }
+            }
+        }
+    }
+
+    func imap(_ server: LoopbackServer, requireTLS: Bool, login: (String, String)? = nil) -> ProbeDefinition {
+        let url = try! Endpoint(parsing: "imap://127.0.0.1:\(server.port)", allowedSchemes: ["imap"])
+        let credentials = login.map { Credentials(username: $0.0, password: $0.1, file: "test") }
+        return ProbeDefinition(id: "imap", name: "imap",
+                               check: .imap(IMAPCheck(url: url, requireTLS: requireTLS, credentials: credentials)),
+                               interval: .milliseconds(100), timeout: .seconds(2))
+    }
+
+    @Test func imapRequiresSTARTTLSByDefaultAndChecksTheLogin() throws {
+        let server = try imapServer()
+        defer { server.stop() }
+        #expect(try results(imap(server, requireTLS: true)).first?.failure?.failureClass == .startTLSRefused)
+        #expect(try results(imap(server, requireTLS: false)).first?.failure == nil)
+        #expect(try results(imap(server, requireTLS: false, login: ("probe", "secret"))).first?.failure == nil)
+        let denied = try #require(try results(imap(server, requireTLS: false, login: ("probe", "wrong"))).first?.failure)
+        #expect(denied.failureClass == .loginDenied)
+        #expect(denied.errorCode == 67)
+    }
 }
