@@ -45,7 +45,7 @@ let package = Package(
                 swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], swiftSettings: strict),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Monitoring", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ProbingTests", dependencies: ["Probing", "Monitoring", "TestSupport", "SimulatedSite"],

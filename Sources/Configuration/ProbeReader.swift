@@ -202,14 +202,7 @@ enum ProbeReader {
                 headers.append("\(name): \(parts[1].trimmed)")
             }
         }
-        var credentials: Credentials?
-        if let path = reader.string("CredentialsFile") {
-            do {
-                credentials = try CredentialsFile.read(path, relativeTo: probeFile)
-            } catch {
-                reader.fail("CredentialsFile", "CredentialsFile=\(path): \(error.message)")
-            }
-        }
+        let credentials = readCredentials(&reader, probeFile: probeFile)
         let followRedirects = reader.boolean("FollowRedirects") ?? false
         var expiryWarning: Duration? = .seconds(14 * 86_400)
         if let text = reader.string("CertExpiryWarn") {
@@ -247,6 +240,17 @@ enum ProbeReader {
         return .smtp(SMTPCheck(url: url, requireTLS: reader.boolean("RequireTLS") ?? true))
     }
 
+    /// `CredentialsFile=`, read and checked now so a bad file is a configuration error, not a failed probe.
+    private static func readCredentials(_ reader: inout SectionReader, probeFile: String) -> Credentials? {
+        guard let path = reader.string("CredentialsFile") else { return nil }
+        do {
+            return try CredentialsFile.read(path, relativeTo: probeFile)
+        } catch {
+            reader.fail("CredentialsFile", "CredentialsFile=\(path): \(error.message)")
+            return nil
+        }
+    }
+
     private static func readIMAP(_ reader: inout SectionReader, probeFile: String) -> ProbeCheck? {
         guard let urlText = reader.string("URL", required: true) else { return nil }
         let url: Endpoint
@@ -256,14 +260,7 @@ enum ProbeReader {
             reader.fail("URL", "URL=\(urlText): \(error.message)")
             return nil
         }
-        var credentials: Credentials?
-        if let path = reader.string("CredentialsFile") {
-            do {
-                credentials = try CredentialsFile.read(path, relativeTo: probeFile)
-            } catch {
-                reader.fail("CredentialsFile", "CredentialsFile=\(path): \(error.message)")
-            }
-        }
+        let credentials = readCredentials(&reader, probeFile: probeFile)
         let requireTLS = reader.boolean("RequireTLS") ?? true
         if credentials != nil && !requireTLS && url.scheme == "imap" {
             reader.fail("RequireTLS", "RequireTLS=no with CredentialsFile= would send the password in clear text")

@@ -18,7 +18,7 @@ public final class Listener: @unchecked Sendable {
         let descriptor = FileDescriptor(adopting: raw)
         var yes: Int32 = 1
         setsockopt(raw, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var boundPort: UInt16 = 0
+        let boundPort: UInt16
         if isIPv6 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
@@ -26,17 +26,7 @@ public final class Listener: @unchecked Sendable {
             guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
                 throw SystemError(call: "inet_pton", errno: EINVAL, subject: host)
             }
-            _ = try systemCall("bind", subject: "[\(host)]:\(port)") {
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        bind(raw, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                    }
-                }
-            }
-            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(raw, $0, &length) }
-            }
+            try Listener.bind(raw, &address, subject: "[\(host)]:\(port)")
             boundPort = UInt16(bigEndian: address.sin6_port)
         } else {
             var address = sockaddr_in()
@@ -45,23 +35,27 @@ public final class Listener: @unchecked Sendable {
             guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
                 throw SystemError(call: "inet_pton", errno: EINVAL, subject: host)
             }
-            _ = try systemCall("bind", subject: "\(host):\(port)") {
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        bind(raw, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                    }
-                }
-            }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(raw, $0, &length) }
-            }
+            try Listener.bind(raw, &address, subject: "\(host):\(port)")
             boundPort = UInt16(bigEndian: address.sin_port)
         }
         _ = try systemCall("listen") { listen(raw, backlog) }
         self.descriptor = descriptor
         self.port = boundPort
         self.host = host
+    }
+
+    /// Binds `raw` to `address` (a sockaddr_in or sockaddr_in6) and reads back the address the kernel chose.
+    private static func bind<Address>(_ raw: Int32, _ address: inout Address, subject: String) throws(SystemError) {
+        let size = socklen_t(MemoryLayout<Address>.size)
+        _ = try systemCall("bind", subject: subject) {
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(raw, $0, size) }
+            }
+        }
+        var length = size
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(raw, $0, &length) }
+        }
     }
 
     /// Accepts one connection, or returns nil when none is pending (non-blocking use) or the socket closed.

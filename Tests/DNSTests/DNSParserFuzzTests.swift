@@ -1,19 +1,7 @@
 @testable import Probing
 import Monitoring
+import TestSupport
 import Testing
-
-/// SplitMix64: a tiny seeded generator, so a failing input can be reproduced from the seed and round.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Hostile replies: the parser must parse or throw for every one of them, never trap, never loop.
 @Suite struct DNSParserFuzzTests {

@@ -1,4 +1,5 @@
 import Monitoring
+import TestSupport
 import Testing
 
 @Suite struct SiteMonitorTests {
@@ -133,7 +134,7 @@ import Testing
     /// A year of 30 s results with random outages: every incident opened is resolved once, and the count
     /// equals the number of failure runs long enough to confirm.
     @Test func aYearOfRandomOutagesOpensExactlyOneIncidentPerConfirmedOutage() {
-        var generator = SplitMix(seed: 2019)
+        var generator = SplitMix64(state: 2019)
         var monitor = SiteMonitor(probes: [probe("cp", flapDetection: false)])
         var failing = false
         var failureRun = 0
@@ -170,18 +171,5 @@ import Testing
         }
         #expect(opened == expected)
         #expect(opened > 50)
-    }
-}
-
-/// A small deterministic generator so long timelines are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
