@@ -156,16 +156,16 @@ enum ProbeReader {
         if !["GET", "HEAD"].contains(method) {
             reader.fail("Method", "Method=\(method) is not GET or HEAD (probes never change anything)")
         }
-        var statuses: Set<Int> = [200]
+        var statuses: StatusCodes = [200]
         if let text = reader.string("ExpectStatus") {
-            statuses = []
+            statuses = StatusCodes([])
             for item in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
                 let bounds = item.split(separator: "-").map { Int($0) }
                 if bounds.count == 1, let code = bounds[0], (100...599).contains(code) {
-                    statuses.insert(code)
+                    statuses.insert(code...code)
                 } else if bounds.count == 2, let low = bounds[0], let high = bounds[1], 100 <= low, low <= high,
                           high <= 599 {
-                    statuses.formUnion(low...high)
+                    statuses.insert(low...high)
                 } else {
                     reader.fail("ExpectStatus", "ExpectStatus=\(text): '\(item)' is not a status code or range (e.g. 200 or 200-299)")
                 }
@@ -371,9 +371,10 @@ enum ProbeReader {
                 firstPlace[id] = source
             }
         }
-        var byID: [String: ProbeDefinition] = [:]
-        for probe in probes where byID[probe.id] == nil { byID[probe.id] = probe }
-        for probe in byID.values.sorted(by: { $0.id < $1.id }) {
+        var byID: [String: Int] = [:]
+        for (index, probe) in probes.enumerated() where byID[probe.id] == nil { byID[probe.id] = index }
+        for index in byID.values.sorted(by: { probes[$0].id < probes[$1].id }) {
+            let probe = probes[index]
             let here = probe.source ?? SourceLocation(file: "?", line: 0)
             for parent in probe.dependsOn where firstPlace[parent] == nil {
                 errors.append(ConfigurationError(file: here.file, line: here.line,
@@ -388,7 +389,7 @@ enum ProbeReader {
                                                      message: "probe '\(probe.id)' depends on itself through DependsOn="))
                     break
                 }
-                if seen.insert(next).inserted { frontier += byID[next]?.dependsOn ?? [] }
+                if seen.insert(next).inserted { frontier += byID[next].map { probes[$0].dependsOn } ?? [] }
             }
         }
     }

@@ -116,7 +116,7 @@ enum SweepCommand {
                 switch kind {
                 case "http":
                     check = .http(HTTPCheck(url: try Endpoint(parsing: target, allowedSchemes: ["http", "https"]),
-                                            expectStatus: Set(200...299)))
+                                            expectStatus: StatusCodes([200...299])))
                 case "tcp":
                     let url = target.contains("://") ? target : "tcp://" + target
                     check = .tcp(try Endpoint(parsing: url, allowedSchemes: ["tcp"]))

@@ -122,17 +122,18 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
 /// What a probe checks and how.
 public enum ProbeCheck: Hashable, Sendable {
     /// An HTTP(S) request whose answer must have one of `expectStatus` and, when given, contain `expectBody`.
-    case http(HTTPCheck)
+    /// (Boxed, like the other large payloads, so that a probe definition stays a few words wide.)
+    indirect case http(HTTPCheck)
     /// A TCP connection that must be accepted.
     case tcp(Endpoint)
     /// An SMTP server that must greet, answer EHLO and (by default) complete STARTTLS. Sends no mail.
-    case smtp(SMTPCheck)
+    indirect case smtp(SMTPCheck)
     /// An IMAP server that must greet, offer and complete STARTTLS (by default) and, with credentials, log in.
-    case imap(IMAPCheck)
+    indirect case imap(IMAPCheck)
     /// A DNS question to a named resolver, sent by courtwatch itself over UDP.
-    case dns(DNSCheck)
+    indirect case dns(DNSCheck)
     /// ICMP echo requests to an address.
-    case icmp(ICMPCheck)
+    indirect case icmp(ICMPCheck)
     /// Passive: something outside must call in every `period`; silence past `grace` is a failure.
     case heartbeat(HeartbeatCheck)
     /// Passive: staff reports about a system; enough distinct reporters in a window is a failure.
@@ -282,7 +283,7 @@ public struct SMTPCheck: Hashable, Sendable {
 public struct HTTPCheck: Hashable, Sendable {
     public var url: Endpoint
     public var method: String
-    public var expectStatus: Set<Int>
+    public var expectStatus: StatusCodes
     /// Text the page must contain ("Sign in").
     public var expectBody: String?
     /// Text the page must not contain ("maintenance", "Service Unavailable").
@@ -298,7 +299,7 @@ public struct HTTPCheck: Hashable, Sendable {
     /// A certificate that expires within this is reported as DEGRADED before it breaks.
     public var certificateExpiryWarning: Duration?
 
-    public init(url: Endpoint, method: String = "GET", expectStatus: Set<Int> = [200], expectBody: String? = nil,
+    public init(url: Endpoint, method: String = "GET", expectStatus: StatusCodes = [200], expectBody: String? = nil,
                 rejectBody: String? = nil, expectBodyPattern: String? = nil, rejectBodyPattern: String? = nil,
                 headers: [String] = [], credentials: Credentials? = nil, followRedirects: Bool = false,
                 certificateExpiryWarning: Duration? = .seconds(14 * 86_400)) {
@@ -318,6 +319,29 @@ public struct HTTPCheck: Hashable, Sendable {
     /// Whether the body has to be read and kept to judge the answer.
     public var needsBody: Bool {
         expectBody != nil || rejectBody != nil || expectBodyPattern != nil || rejectBodyPattern != nil
+    }
+}
+
+/// The HTTP statuses that count as success, kept as ranges (`200-299` is one range, not 100 entries:
+/// 10,000 probes each holding a 100-element set cost 18 MiB).
+public struct StatusCodes: Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
+    public private(set) var ranges: [ClosedRange<Int>]
+
+    public init(_ ranges: [ClosedRange<Int>]) {
+        self.ranges = ranges
+    }
+
+    public init(arrayLiteral codes: Int...) {
+        ranges = codes.map { $0...$0 }
+    }
+
+    public mutating func insert(_ range: ClosedRange<Int>) { ranges.append(range) }
+
+    public func contains(_ code: Int) -> Bool { ranges.contains { $0.contains(code) } }
+
+    /// "200", "200-299", "200,302".
+    public var description: String {
+        ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
     }
 }
 

@@ -93,8 +93,7 @@ enum CheckRequest {
         let status = easy.responseCode
         observation.httpStatus = status
         if !check.expectStatus.contains(status) {
-            let expected = check.expectStatus.count == 1 ? "\(check.expectStatus.first!)"
-                : check.expectStatus.sorted().map(String.init).joined(separator: ",")
+            let expected = check.expectStatus.description
             observation.failure = FailureEvidence(failureClass: .httpStatus,
                                                   message: "HTTP \(status) (expected \(expected))")
         } else if let problem = bodyProblem(check, body: easy.body) {

@@ -21,7 +21,7 @@ import Testing
                         policy: DetectionPolicy(failuresToDown: failuresToDown, successesToUp: 2))
     }
 
-    func http(_ url: String, status: Set<Int> = [200], body: String? = nil) -> ProbeCheck {
+    func http(_ url: String, status: StatusCodes = [200], body: String? = nil) -> ProbeCheck {
         .http(HTTPCheck(url: try! Endpoint(parsing: url, allowedSchemes: ["http", "https"]), expectStatus: status,
                         expectBody: body))
     }
