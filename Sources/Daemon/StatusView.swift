@@ -19,7 +19,9 @@ struct StatusSnapshot {
             let reader = try LogReader(store: store)
             let recent = recentEventLimit > 0
                 ? try reader.recentEvents(kinds: [EventKind.probeTransition, EventKind.incidentOpened,
-                                                  EventKind.incidentResolved, EventKind.daemonStarted,
+                                                  EventKind.incidentResolved, EventKind.incidentChildLinked,
+                                                  EventKind.proberOffline, EventKind.proberOnline,
+                                                  EventKind.userReport, EventKind.daemonStarted,
                                                   EventKind.daemonStopped],
                                           limit: recentEventLimit)
                 : []
@@ -124,11 +126,18 @@ struct StatusSnapshot {
         case EventKind.probeTransition:
             let from = (fields["from"] as? String ?? "?").uppercased()
             let to = (fields["to"] as? String ?? "?").uppercased()
-            return "\(probe): \(from) → \(to) (\(fields["cause"] as? String ?? ""))"
+            let why = fields["note"] as? String ?? fields["cause"] as? String ?? ""
+            return "\(probe): \(from) → \(to) (\(why))"
         case EventKind.incidentOpened:
             return "incident opened: \(fields["title"] as? String ?? probe) — \(fields["cause"] as? String ?? "")"
         case EventKind.incidentResolved:
-            return "incident resolved: \(probe) — \(fields["evidence"] as? String ?? "")"
+            return "incident resolved: \(probe) — \(fields["reason"] as? String ?? "")"
+        case EventKind.incidentChildLinked:
+            return "\(probe) listed on \(fields["parent"] as? String ?? "its parent")'s incident (cannot be checked behind it)"
+        case EventKind.proberOffline: return "courtwatch cut off: its reference probes all fail"
+        case EventKind.proberOnline: return "courtwatch reconnected"
+        case EventKind.userReport:
+            return "staff report: \(fields["system"] as? String ?? "?") not working for \(fields["by"] as? String ?? "?")"
         case EventKind.daemonStarted: return "courtwatch started"
         case EventKind.daemonStopped: return "courtwatch stopped (\(fields["reason"] as? String ?? ""))"
         default: return "\(event.kind) \(probe)"

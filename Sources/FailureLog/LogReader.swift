@@ -149,6 +149,14 @@ public struct StoredEvent: Sendable, Equatable {
     public var kind: String
     public var probeID: String?
     public var payload: String
+
+    public init(seq: Int64, at: Timestamp, kind: String, probeID: String?, payload: String) {
+        self.seq = seq
+        self.at = at
+        self.kind = kind
+        self.probeID = probeID
+        self.payload = payload
+    }
 }
 
 extension LogReader {

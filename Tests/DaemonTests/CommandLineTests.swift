@@ -1,5 +1,7 @@
 @testable import Daemon
+import FailureLog
 import Foundation
+import Monitoring
 import TestSupport
 import Testing
 
@@ -73,5 +75,20 @@ import Testing
             let onDisk = try String(contentsOfFile: packageRoot + "/Probes/demo/" + file.name, encoding: .utf8)
             #expect(file.text == onDisk, "Probes/demo/\(file.name) differs from the built-in copy; run `make embed-demo`")
         }
+    }
+
+    @Test func recentEventsReadAsSentences() {
+        func line(_ kind: String, _ probe: String?, _ payload: String) -> String {
+            StatusSnapshot.describe(StoredEvent(seq: 1, at: Timestamp(millisecondsSinceEpoch: 0), kind: kind,
+                                                probeID: probe, payload: payload))
+        }
+        #expect(line("probe.transition", "cp", #"{"cause":"ok","from":"down","note":"site-gateway is DOWN","to":"unreachable"}"#)
+                == "cp: DOWN → UNREACHABLE (site-gateway is DOWN)")
+        #expect(line("incident.resolved", "cp", #"{"kind":"down","reason":"recovered: HTTP 200 in 3 ms"}"#)
+                == "incident resolved: cp — recovered: HTTP 200 in 3 ms")
+        #expect(line("incident.child-linked", "cp", #"{"incident":4,"parent":"site-gateway"}"#)
+                == "cp listed on site-gateway's incident (cannot be checked behind it)")
+        #expect(line("user.report", nil, #"{"by":"s001","system":"common-platform"}"#)
+                == "staff report: common-platform not working for s001")
     }
 }
