@@ -24,6 +24,10 @@ typedef size_t (*ccurl_write_callback)(char *data, size_t size, size_t count, vo
 static inline CURLcode ccurl_easy_setopt_write_callback(CURL *handle, CURLoption option, ccurl_write_callback value) {
     return curl_easy_setopt(handle, option, value);
 }
+typedef size_t (*ccurl_read_callback)(char *buffer, size_t size, size_t count, void *userdata);
+static inline CURLcode ccurl_easy_setopt_read_callback(CURL *handle, ccurl_read_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, value);
+}
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

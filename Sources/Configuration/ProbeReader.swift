@@ -13,6 +13,8 @@ enum ProbeReader {
         "tcp": ["URL"],
         "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile"],
         "imap": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CredentialsFile"],
+        "email-roundtrip": ["SubmitURL", "ReadURL", "CredentialsFile", "From", "To", "Deadline", "RequireTLS",
+                            "VerifyTLS", "CAFile"],
         "dns": ["Server", "Query", "Type", "Expect", "ExpectRcode", "Compare"],
         "icmp": ["Host", "Count", "Spacing", "MaxLoss"],
         "heartbeat": ["Period", "Grace"],
@@ -76,7 +78,8 @@ enum ProbeReader {
         let verifyTLS = reader.boolean("VerifyTLS") ?? true
         let caFile = reader.string("CAFile")
         let maxLatency = reader.duration("MaxLatency", minimum: .milliseconds(1), maximum: .seconds(300))
-        if let maxLatency, maxLatency >= timeout {
+        // An email round trip is judged against its Deadline= instead (checked with the kind's keys).
+        if let maxLatency, maxLatency >= timeout, kind != "email-roundtrip" {
             reader.fail("MaxLatency", "MaxLatency=\(maxLatency.configText) must be less than Timeout=\(timeout.configText)")
         }
         let isReference = reader.boolean("Reference") ?? false
@@ -105,6 +108,8 @@ enum ProbeReader {
             check = readSMTP(&reader)
         case "imap":
             check = readIMAP(&reader, probeFile: file)
+        case "email-roundtrip":
+            check = readEmailRoundtrip(&reader, probeFile: file, maxLatency: maxLatency)
         case "dns":
             check = readDNS(&reader)
         case "icmp":
@@ -128,6 +133,10 @@ enum ProbeReader {
             policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
         case .userReports:
             if !section.entries.contains(where: { $0.key == "Interval" }) { effectiveInterval = .seconds(60) }
+            policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
+        case .emailRoundtrip:
+            // Every run sends a real message; a 30 s default would fill the relay's logs.
+            if !section.entries.contains(where: { $0.key == "Interval" }) { effectiveInterval = .seconds(300) }
             policy = DetectionPolicy(failuresToDown: 1, successesToUp: 1)
         default: break
         }
@@ -268,6 +277,48 @@ enum ProbeReader {
         return .imap(IMAPCheck(url: url, requireTLS: requireTLS, credentials: credentials))
     }
 
+    private static func readEmailRoundtrip(_ reader: inout SectionReader, probeFile: String,
+                                           maxLatency: Duration?) -> ProbeCheck? {
+        func url(_ key: String, schemes: [String]) -> Endpoint? {
+            guard let text = reader.string(key, required: true) else { return nil }
+            do {
+                return try Endpoint(parsing: text, allowedSchemes: schemes)
+            } catch {
+                reader.fail(key, "\(key)=\(text): \(error.message)")
+                return nil
+            }
+        }
+        let submitURL = url("SubmitURL", schemes: ["smtp", "smtps"])
+        let readURL = url("ReadURL", schemes: ["imap", "imaps"])
+        let credentials = readCredentials(&reader, probeFile: probeFile)
+        if credentials == nil && reader.string("CredentialsFile") == nil {
+            reader.fail("CredentialsFile", "Kind=email-roundtrip needs CredentialsFile= (the account that sends and reads the canary)")
+        }
+        var addresses: [String] = []
+        for key in ["From", "To"] {
+            guard let text = reader.string(key, required: true) else { continue }
+            if MailAddress.isValid(text) {
+                addresses.append(text)
+            } else {
+                reader.fail(key, "\(key)=\(text) is not a mail address (local@domain, no spaces or brackets)")
+            }
+        }
+        let deadline = reader.duration("Deadline", minimum: .seconds(1), maximum: .seconds(86_400)) ?? .seconds(300)
+        if let maxLatency, maxLatency >= deadline {
+            reader.fail("MaxLatency", "MaxLatency=\(maxLatency.configText) must be less than Deadline=\(deadline.configText)")
+        }
+        let requireTLS = reader.boolean("RequireTLS") ?? true
+        if !requireTLS {
+            for case let url? in [submitURL, readURL] where url.scheme == "smtp" || url.scheme == "imap" {
+                reader.fail("RequireTLS", "RequireTLS=no with \(url.scheme):// would send the password in clear text")
+            }
+        }
+        guard let submitURL, let readURL, let credentials, addresses.count == 2 else { return nil }
+        return .emailRoundtrip(EmailRoundtripCheck(submitURL: submitURL, readURL: readURL, credentials: credentials,
+                                                   from: addresses[0], to: addresses[1], deadline: deadline,
+                                                   requireTLS: requireTLS))
+    }
+
     /// `host`, `host:port` or `[v6]:port`, where host is an IP address (courtwatch sends DNS itself).
     private static func resolver(_ text: String, key: String, _ reader: inout SectionReader) -> ResolverAddress? {
         var host = text
@@ -392,5 +443,21 @@ enum ProbeReader {
                 if seen.insert(next).inserted { frontier += byID[next].map { probes[$0].dependsOn } ?? [] }
             }
         }
+    }
+}
+
+/// A bare mail address as courtwatch accepts it in From= and To=: deliberately plain, since it goes into
+/// SMTP commands and headers verbatim.
+enum MailAddress {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, text.count <= 254 else { return false }
+        let localAllowed = parts[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$%&'*+-/=?^_`{|}~.".contains($0)) }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let domainAllowed = labels.count >= 1 && labels.allSatisfy { label in
+            !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        return localAllowed && domainAllowed && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".")
     }
 }

@@ -18,12 +18,17 @@ public struct CurlTimings: Sendable, Equatable {
     }
 }
 
-/// One libcurl easy handle. Owns the handle, its error buffer, its header list and its response body.
+/// One libcurl easy handle. Owns the handle, its error buffer, its header and recipient lists, the bytes it
+/// uploads and its response body.
 /// Not thread-safe: it lives on the thread that drives its multi handle.
 public final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
+    /// What an upload sends (an SMTP message), and how much of it libcurl has taken.
+    private var upload: [UInt8] = []
+    private var uploadOffset = 0
     /// Strings passed to libcurl are copied by it (since 7.17), so nothing else needs to stay alive.
 
     /// The response body received so far, up to `bodyLimit` bytes.
@@ -49,6 +54,7 @@ public final class CurlEasy {
     deinit {
         curl_easy_cleanup(handle)
         if let headerList { curl_slist_free_all(headerList) }
+        if let recipientList { curl_slist_free_all(recipientList) }
     }
 
     /// Clears every option and the body so the handle can serve another transfer.
@@ -58,6 +64,12 @@ public final class CurlEasy {
             curl_slist_free_all(headerList)
             self.headerList = nil
         }
+        if let recipientList {
+            curl_slist_free_all(recipientList)
+            self.recipientList = nil
+        }
+        upload = []
+        uploadOffset = 0
         body.removeAll(keepingCapacity: body.count <= 64 * 1024)
         bodyLimitExceeded = false
         bodyBytesSeen = 0
@@ -89,6 +101,16 @@ public final class CurlEasy {
         }
         if keepsBody { body.append(contentsOf: bytes) }
         return bytes.count
+    }
+
+    private func send(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(buffer.count, upload.count - uploadOffset)
+        guard count > 0 else { return 0 }
+        upload.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[uploadOffset..<(uploadOffset + count)]))
+        }
+        uploadOffset += count
+        return count
     }
 
     private func check(_ code: CURLcode, _ operation: String) throws(CurlSetupError) {
@@ -191,6 +213,40 @@ public final class CurlEasy {
             headerList = appended
         }
         try check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+    }
+
+    /// The SMTP envelope sender, e.g. `<canary@court.example>`.
+    public func setMailFrom(_ address: String) throws(CurlSetupError) {
+        try check(ccurl_easy_setopt_string(handle, CURLOPT_MAIL_FROM, address), "MAIL_FROM")
+    }
+
+    /// The SMTP envelope recipients, each e.g. `<canary@court.example>`.
+    public func setMailRecipients(_ addresses: [String]) throws(CurlSetupError) {
+        if let recipientList { curl_slist_free_all(recipientList) }
+        recipientList = nil
+        for address in addresses {
+            guard let appended = curl_slist_append(recipientList, address) else {
+                throw CurlSetupError(operation: "MAIL_RCPT", message: "curl_slist_append failed")
+            }
+            recipientList = appended
+        }
+        try check(ccurl_easy_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
+    }
+
+    /// Sends `bytes` as the upload (for SMTP: the message, which libcurl dot-stuffs and terminates).
+    /// The handle keeps its own copy until `reset()`.
+    public func setUpload(_ bytes: [UInt8]) throws(CurlSetupError) {
+        upload = bytes
+        uploadOffset = 0
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_UPLOAD, 1), "UPLOAD")
+        try check(ccurl_easy_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(bytes.count)), "INFILESIZE_LARGE")
+        try check(ccurl_easy_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque()),
+                  "READDATA")
+        try check(ccurl_easy_setopt_read_callback(handle) { buffer, size, count, userdata in
+            guard let userdata, let buffer else { return 0 }
+            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+            return easy.send(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+        }, "READFUNCTION")
     }
 
     /// Caps the response body; `keep: false` counts bytes without storing them.

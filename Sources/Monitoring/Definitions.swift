@@ -134,6 +134,8 @@ public enum ProbeCheck: Hashable, Sendable {
     indirect case dns(DNSCheck)
     /// ICMP echo requests to an address.
     indirect case icmp(ICMPCheck)
+    /// A canary message submitted over SMTP and looked for over IMAP: the whole secure-email path.
+    indirect case emailRoundtrip(EmailRoundtripCheck)
     /// Passive: something outside must call in every `period`; silence past `grace` is a failure.
     case heartbeat(HeartbeatCheck)
     /// Passive: staff reports about a system; enough distinct reporters in a window is a failure.
@@ -147,6 +149,7 @@ public enum ProbeCheck: Hashable, Sendable {
         case .imap: "imap"
         case .dns: "dns"
         case .icmp: "icmp"
+        case .emailRoundtrip: "email-roundtrip"
         case .heartbeat: "heartbeat"
         case .userReports: "user-reports"
         }
@@ -160,6 +163,7 @@ public enum ProbeCheck: Hashable, Sendable {
         case .imap(let check): check.url.description
         case .dns(let check): "\(check.query) \(check.type.rawValue) @\(check.server)"
         case .icmp(let check): check.host
+        case .emailRoundtrip(let check): "\(check.submitURL) → \(check.readURL)"
         case .heartbeat(let check): "every \(check.period.configText) (+\(check.grace.configText))"
         case .userReports(let check): "\(check.reportsToOpen) reporters in \(check.window.configText)"
         }
@@ -186,6 +190,33 @@ public struct IMAPCheck: Hashable, Sendable {
         self.url = url
         self.requireTLS = requireTLS
         self.credentials = credentials
+    }
+}
+
+public struct EmailRoundtripCheck: Hashable, Sendable {
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port`: where the canary is submitted.
+    public var submitURL: Endpoint
+    /// `imap://host:port` (STARTTLS) or `imaps://host:port`: where its arrival is looked for in INBOX.
+    public var readURL: Endpoint
+    /// One synthetic, authorised account, used for SMTP AUTH and for the IMAP login.
+    public var credentials: Credentials
+    /// The envelope and header addresses, bare (`canary@court.example`).
+    public var from: String
+    public var to: String
+    /// A canary still missing this long after submission is a failure.
+    public var deadline: Duration
+    /// With `smtp://` and `imap://`, fail unless STARTTLS completes on both.
+    public var requireTLS: Bool
+
+    public init(submitURL: Endpoint, readURL: Endpoint, credentials: Credentials, from: String, to: String,
+                deadline: Duration = .seconds(300), requireTLS: Bool = true) {
+        self.submitURL = submitURL
+        self.readURL = readURL
+        self.credentials = credentials
+        self.from = from
+        self.to = to
+        self.deadline = deadline
+        self.requireTLS = requireTLS
     }
 }
 

@@ -8,11 +8,7 @@ enum CheckRequest {
     static let bodyLimit = 1 << 20
 
     static func configure(_ easy: CurlEasy, for probe: ProbeDefinition) throws(CurlSetupError) {
-        let timeout = Int(probe.timeout.milliseconds)
-        try easy.setTimeouts(totalMilliseconds: timeout, connectMilliseconds: timeout)
-        try easy.setFreshConnection(true)
-        try easy.setUserAgent(userAgent)
-        if let caFile = probe.caFile { try easy.setCertificateAuthorityFile(caFile) }
+        try configureCommon(easy, for: probe)
         switch probe.check {
         case .http(let check):
             try easy.setURL(check.url.description)
@@ -51,10 +47,22 @@ enum CheckRequest {
                 try easy.setLogin(username: credentials.username, password: credentials.password)
             }
             try easy.setConnectOnly(true)
+        case .emailRoundtrip:
+            throw CurlSetupError(operation: "a \(probe.check.kindName) probe",
+                                 message: "this kind runs as a sequence of transfers (TransferSequences.make)")
         case .dns, .icmp, .heartbeat, .userReports:
             throw CurlSetupError(operation: "a \(probe.check.kindName) probe",
                                  message: "this kind is not run through libcurl")
         }
+    }
+
+    /// What every transfer of a probe shares: its timeout, a fresh connection, the user agent, the CA file.
+    static func configureCommon(_ easy: CurlEasy, for probe: ProbeDefinition) throws(CurlSetupError) {
+        let timeout = Int(probe.timeout.milliseconds)
+        try easy.setTimeouts(totalMilliseconds: timeout, connectMilliseconds: timeout)
+        try easy.setFreshConnection(true)
+        try easy.setUserAgent(userAgent)
+        if let caFile = probe.caFile { try easy.setCertificateAuthorityFile(caFile) }
     }
 
     /// The observation for a finished transfer, with `MaxLatency=` applied.

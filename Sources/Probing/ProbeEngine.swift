@@ -6,8 +6,9 @@ import Sockets
 import Synchronization
 
 /// Runs every probe on one event-loop thread: a due-time heap decides what starts; libcurl's multi socket
-/// interface runs HTTP, TCP and SMTP transfers; DNS and ICMP run as native checks on their own
-/// non-blocking sockets; epoll waits for all of them and for the timers. A slow probe never delays another.
+/// interface runs HTTP, TCP, SMTP and IMAP transfers (and, for a `TransferSequence`, several in one run);
+/// DNS and ICMP run as native checks on their own non-blocking sockets; epoll waits for all of them and for
+/// the timers. A slow probe never delays another.
 public final class ProbeEngine: @unchecked Sendable {
     // @unchecked: everything below `// Loop state` is touched only on the loop thread, which `start()`
     // creates after init. Cross-thread communication is `stopRequest` and `mailbox` (Mutexes), `wakeUp`
@@ -58,6 +59,8 @@ public final class ProbeEngine: @unchecked Sendable {
     private var watched: Set<Int32> = []
     private var pending: [ProbeOutcome] = []
     private var passive: PassiveState
+    /// Transfer sequences waiting to start their next transfer: (monotonic due time, probe index).
+    private var followUps: [(due: Int64, index: Int)] = []
 
     private struct Run {
         enum Work {
@@ -67,6 +70,8 @@ public final class ProbeEngine: @unchecked Sendable {
         var work: Work
         var startedAt: Timestamp
         var startedMono: Int64
+        /// Set when one run is several transfers; `work` then holds the handle it reuses.
+        var sequence: (any TransferSequence)? = nil
     }
 
     /// - Parameters:
@@ -154,6 +159,7 @@ public final class ProbeEngine: @unchecked Sendable {
                 logger.info("stopping: \(inFlight.count) probes in flight, waiting up to \(grace.configText)")
             }
             takeMail()
+            startFollowUps(now: now)
             if let stopDeadline {
                 if inFlight.isEmpty { break }
                 if now >= stopDeadline {
@@ -169,6 +175,7 @@ public final class ProbeEngine: @unchecked Sendable {
 
             var wake = stopDeadline ?? (inFlight.count < maxInFlight ? queue.nextDue : nil) ?? now + 1_000_000_000
             if let curlDeadline { wake = min(wake, curlDeadline) }
+            for followUp in followUps { wake = min(wake, followUp.due) }
             for run in inFlight.values {
                 if case .native(let check, _) = run.work { wake = min(wake, check.wakeAt) }
             }
@@ -237,8 +244,14 @@ public final class ProbeEngine: @unchecked Sendable {
             }
             let easy = idleHandles.popLast() ?? CurlEasy()
             easy.context = index
+            let sequence = TransferSequences.make(for: probe, startedAt: startedAt, startedMono: now)
             do {
-                try CheckRequest.configure(easy, for: probe)
+                if let sequence {
+                    try CheckRequest.configureCommon(easy, for: probe)
+                    try sequence.configureNext(easy)
+                } else {
+                    try CheckRequest.configure(easy, for: probe)
+                }
                 try multi.add(easy)
             } catch {
                 easy.reset()
@@ -247,17 +260,56 @@ public final class ProbeEngine: @unchecked Sendable {
                     failureClass: .internalError, message: "could not start: \(error)")), startedMono: now)
                 continue
             }
-            inFlight[index] = Run(work: .curl(easy), startedAt: startedAt, startedMono: now)
+            inFlight[index] = Run(work: .curl(easy), startedAt: startedAt, startedMono: now, sequence: sequence)
+        }
+    }
+
+    /// Starts the next transfer of each sequence whose wait is over.
+    private func startFollowUps(now: Int64) {
+        guard followUps.contains(where: { $0.due <= now }) else { return }
+        let due = followUps.filter { $0.due <= now }
+        followUps.removeAll { $0.due <= now }
+        for (_, index) in due {
+            guard let run = inFlight[index], let sequence = run.sequence, case .curl(let easy) = run.work else {
+                continue
+            }
+            do {
+                try CheckRequest.configureCommon(easy, for: probes[index])
+                try sequence.configureNext(easy)
+                try multi.add(easy)
+            } catch {
+                inFlight.removeValue(forKey: index)
+                easy.reset()
+                idleHandles.append(easy)
+                finish(index, Observation(probeID: probes[index].id, at: run.startedAt, failure: FailureEvidence(
+                    failureClass: .internalError, message: "could not continue: \(error)")), startedMono: run.startedMono)
+            }
         }
     }
 
     private func collectCompleted() {
         for transfer in multi.takeCompleted() {
             let index = transfer.easy.context
-            guard let run = inFlight.removeValue(forKey: index) else { continue }
-            let observation = CheckRequest.observation(for: probes[index], easy: transfer.easy, error: transfer.error,
+            guard let run = inFlight[index] else { continue }
+            let observation: Observation
+            if let sequence = run.sequence {
+                let now = SystemClock.monotonicNanoseconds()
+                let step = sequence.finished(transfer.easy, error: transfer.error, now: now)
+                transfer.easy.reset()
+                switch step {
+                case .next(let delay):
+                    // The handle stays with the run (in `work`) for its next transfer.
+                    followUps.append((due: now + delay.milliseconds * 1_000_000, index: index))
+                    continue
+                case .done(let result):
+                    observation = result
+                }
+            } else {
+                observation = CheckRequest.observation(for: probes[index], easy: transfer.easy, error: transfer.error,
                                                        startedAt: run.startedAt)
-            transfer.easy.reset()
+                transfer.easy.reset()
+            }
+            inFlight.removeValue(forKey: index)
             idleHandles.append(transfer.easy)
             finish(index, observation, startedMono: run.startedMono)
         }
@@ -296,6 +348,7 @@ public final class ProbeEngine: @unchecked Sendable {
             }
         }
         inFlight.removeAll()
+        followUps.removeAll()
         nativeByDescriptor.removeAll()
     }
 

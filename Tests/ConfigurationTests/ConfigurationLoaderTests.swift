@@ -121,7 +121,7 @@ import Testing
             "b.probe": "Key=before-section\n",
         ], site: site)
         #expect(found == [
-            "a.probe:3: Kind=ftp is not a probe kind (one of: dns, heartbeat, http, icmp, imap, smtp, tcp, user-reports)",
+            "a.probe:3: Kind=ftp is not a probe kind (one of: dns, email-roundtrip, heartbeat, http, icmp, imap, smtp, tcp, user-reports)",
             "a.probe:4: expected Key=Value, found 'this line is junk'",
             "b.probe: has no [Probe] section",
             "b.probe:1: Key= comes before any [Section] header",

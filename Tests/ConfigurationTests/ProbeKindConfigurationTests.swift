@@ -114,5 +114,8 @@ import Testing
         let heartbeat = try #require(configuration.probes.first { $0.id == "heartbeat-probe" })
         #expect(heartbeat.interval == .seconds(60))
         #expect(heartbeat.policy == DetectionPolicy(failuresToDown: 1, successesToUp: 1))
+        // Passive kinds decide on one evaluation: a report threshold reached is an outage at once.
+        let reports = try #require(configuration.probes.first { $0.id == "user-reports-probe" })
+        #expect(reports.policy == DetectionPolicy(failuresToDown: 1, successesToUp: 1))
     }
 }
