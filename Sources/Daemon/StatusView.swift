@@ -53,7 +53,7 @@ struct StatusSnapshot {
                 probe.id,
                 probe.state.rawValue.uppercased(),
                 probe.since.map { clock.format($0, relativeTo: now) } ?? "—",
-                probe.lastLatencyMicroseconds.map { "\($0 / 1000) ms" } ?? "—",
+                probe.lastLatencyMicroseconds.map(Self.latency) ?? "—",
                 probe.lastCheck.map { Self.ago($0, now: now) } ?? "never",
                 probe.lastResult ?? "",
             ])
@@ -142,6 +142,11 @@ struct StatusSnapshot {
         case EventKind.daemonStopped: return "courtwatch stopped (\(fields["reason"] as? String ?? ""))"
         default: return "\(event.kind) \(probe)"
         }
+    }
+
+    /// "0.4 ms" below 10 ms (loopback and LAN answers), whole milliseconds above.
+    static func latency(_ microseconds: Int64) -> String {
+        microseconds < 10_000 ? "\(microseconds / 1000).\(microseconds % 1000 / 100) ms" : "\(microseconds / 1000) ms"
     }
 
     static func ago(_ time: Timestamp, now: Timestamp) -> String {

@@ -91,4 +91,10 @@ import Testing
         #expect(line("user.report", nil, #"{"by":"s001","system":"common-platform"}"#)
                 == "staff report: common-platform not working for s001")
     }
+
+    @Test func latenciesKeepATenthOfAMillisecondBelowTen() {
+        #expect(StatusSnapshot.latency(412) == "0.4 ms")
+        #expect(StatusSnapshot.latency(9_999) == "9.9 ms")
+        #expect(StatusSnapshot.latency(1_502_000) == "1502 ms")
+    }
 }
