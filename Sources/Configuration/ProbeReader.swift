@@ -11,8 +11,8 @@ enum ProbeReader {
         "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "RejectBody", "ExpectBodyRegex", "RejectBodyRegex",
                  "Header", "CredentialsFile", "FollowRedirects", "CertExpiryWarn", "VerifyTLS", "CAFile"],
         "tcp": ["URL"],
-        "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile"],
-        "imap": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CredentialsFile"],
+        "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CertExpiryWarn"],
+        "imap": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CredentialsFile", "CertExpiryWarn"],
         "email-roundtrip": ["SubmitURL", "ReadURL", "CredentialsFile", "From", "To", "Deadline", "RequireTLS",
                             "VerifyTLS", "CAFile"],
         "dns": ["Server", "Query", "Type", "Expect", "ExpectRcode", "Compare"],
@@ -77,6 +77,11 @@ enum ProbeReader {
         let dependsOn = reader.list("DependsOn")
         let verifyTLS = reader.boolean("VerifyTLS") ?? true
         let caFile = reader.string("CAFile")
+        var expiryWarning: Duration? = .seconds(14 * 86_400)
+        if let text = reader.string("CertExpiryWarn") {
+            expiryWarning = BooleanText.parse(text) == false
+                ? nil : reader.duration("CertExpiryWarn", minimum: .seconds(60), maximum: .seconds(365 * 86_400))
+        }
         let maxLatency = reader.duration("MaxLatency", minimum: .milliseconds(1), maximum: .seconds(300))
         // An email round trip is judged against its Deadline= instead (checked with the kind's keys).
         if let maxLatency, maxLatency >= timeout, kind != "email-roundtrip" {
@@ -149,6 +154,7 @@ enum ProbeReader {
                 : nil,
             source: SourceLocation(file: file, line: section.line))
         definition.caFile = caFile
+        definition.certificateExpiryWarning = expiryWarning
         return definition
     }
 
@@ -213,18 +219,9 @@ enum ProbeReader {
         }
         let credentials = readCredentials(&reader, probeFile: probeFile)
         let followRedirects = reader.boolean("FollowRedirects") ?? false
-        var expiryWarning: Duration? = .seconds(14 * 86_400)
-        if let text = reader.string("CertExpiryWarn") {
-            if BooleanText.parse(text) == false {
-                expiryWarning = nil
-            } else {
-                expiryWarning = reader.duration("CertExpiryWarn", minimum: .seconds(60), maximum: .seconds(365 * 86_400))
-            }
-        }
         return .http(HTTPCheck(url: url, method: method, expectStatus: statuses, expectBody: body, rejectBody: reject,
                                expectBodyPattern: expectPattern, rejectBodyPattern: rejectPattern, headers: headers,
-                               credentials: credentials, followRedirects: followRedirects,
-                               certificateExpiryWarning: expiryWarning))
+                               credentials: credentials, followRedirects: followRedirects))
     }
 
     private static func readTCP(_ reader: inout SectionReader) -> ProbeCheck? {

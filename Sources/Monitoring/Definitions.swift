@@ -327,13 +327,10 @@ public struct HTTPCheck: Hashable, Sendable {
     /// Basic-auth credentials read from a `CredentialsFile=` (never written in the .probe itself).
     public var credentials: Credentials?
     public var followRedirects: Bool
-    /// A certificate that expires within this is reported as DEGRADED before it breaks.
-    public var certificateExpiryWarning: Duration?
 
     public init(url: Endpoint, method: String = "GET", expectStatus: StatusCodes = [200], expectBody: String? = nil,
                 rejectBody: String? = nil, expectBodyPattern: String? = nil, rejectBodyPattern: String? = nil,
-                headers: [String] = [], credentials: Credentials? = nil, followRedirects: Bool = false,
-                certificateExpiryWarning: Duration? = .seconds(14 * 86_400)) {
+                headers: [String] = [], credentials: Credentials? = nil, followRedirects: Bool = false) {
         self.url = url
         self.method = method
         self.expectStatus = expectStatus
@@ -344,7 +341,6 @@ public struct HTTPCheck: Hashable, Sendable {
         self.headers = headers
         self.credentials = credentials
         self.followRedirects = followRedirects
-        self.certificateExpiryWarning = certificateExpiryWarning
     }
 
     /// Whether the body has to be read and kept to judge the answer.
@@ -429,6 +425,8 @@ public struct ProbeDefinition: Hashable, Sendable {
     public var verifyTLS: Bool
     /// Trust this CA bundle instead of the system's (a site's internal CA).
     public var caFile: String?
+    /// A TLS certificate (HTTPS, SMTP, IMAP) that expires within this is DEGRADED before it breaks; nil: off.
+    public var certificateExpiryWarning: Duration? = .seconds(14 * 86_400)
     public var source: SourceLocation?
 
     public init(id: String, name: String, check: ProbeCheck, system: String? = nil, critical: Bool = false,

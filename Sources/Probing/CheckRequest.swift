@@ -20,7 +20,7 @@ enum CheckRequest {
             if let credentials = check.credentials {
                 try easy.setBasicAuthentication(username: credentials.username, password: credentials.password)
             }
-            if check.url.scheme == "https" && check.certificateExpiryWarning != nil {
+            if check.url.scheme == "https" && probe.certificateExpiryWarning != nil {
                 try easy.setCollectCertificateInfo(true)
             }
             easy.setBodyLimit(bodyLimit, keep: check.needsBody)
@@ -36,6 +36,7 @@ enum CheckRequest {
             try easy.setProtocols("smtp,smtps", redirectProtocols: "smtp,smtps")
             try easy.setRequireTLS(check.requireTLS && check.url.scheme == "smtp")
             try easy.setVerifyTLS(probe.verifyTLS)
+            try easy.setCollectCertificateInfo(probe.certificateExpiryWarning != nil)
             try easy.setConnectOnly(true)
         case .imap(let check):
             // CONNECT_ONLY runs greeting, CAPABILITY, STARTTLS and (with credentials) the login, then stops.
@@ -43,6 +44,7 @@ enum CheckRequest {
             try easy.setProtocols("imap,imaps", redirectProtocols: "imap,imaps")
             try easy.setRequireTLS(check.requireTLS && check.url.scheme == "imap")
             try easy.setVerifyTLS(probe.verifyTLS)
+            try easy.setCollectCertificateInfo(probe.certificateExpiryWarning != nil)
             if let credentials = check.credentials {
                 try easy.setLogin(username: credentials.username, password: credentials.password)
             }
@@ -70,6 +72,13 @@ enum CheckRequest {
         -> Observation
     {
         var observation = judge(probe, easy: easy, error: error, startedAt: startedAt)
+        if observation.failure == nil, observation.slowness == nil, let limit = probe.certificateExpiryWarning,
+           let expiry = easy.certificateExpiryTexts.first, let expires = CertificateDate.parse(expiry),
+           expires - startedAt < limit {
+            let days = (expires - startedAt).milliseconds / 86_400_000
+            observation.slowness = "TLS certificate expires in \(days) day\(days == 1 ? "" : "s") "
+                + "(\(expires.iso8601.prefix(10))); CertExpiryWarn=\(limit.configText)"
+        }
         if observation.failure == nil, observation.slowness == nil, let limit = probe.maxLatency,
            observation.latencyMicroseconds > limit.microseconds {
             observation.slowness = "answered in \(observation.latencyMicroseconds / 1000) ms; MaxLatency=\(limit.configText)"
@@ -106,14 +115,6 @@ enum CheckRequest {
                                                   message: "HTTP \(status) (expected \(expected))")
         } else if let problem = bodyProblem(check, body: easy.body) {
             observation.failure = FailureEvidence(failureClass: .bodyMismatch, message: "HTTP \(status) but \(problem)")
-        } else if let limit = check.certificateExpiryWarning, let expiry = easy.certificateExpiryTexts.first,
-                  let expires = CertificateDate.parse(expiry) {
-            let left = expires - startedAt
-            if left < limit {
-                let days = left.milliseconds / 86_400_000
-                observation.slowness = "TLS certificate expires in \(days) day\(days == 1 ? "" : "s") "
-                    + "(\(expires.iso8601.prefix(10))); CertExpiryWarn=\(limit.configText)"
-            }
         }
         return observation
     }

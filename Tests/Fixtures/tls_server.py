@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A loopback HTTPS server with a certificate made on the spot, for courtwatch's TLS tests.
 
-usage: tls_server.py MODE DIR
+usage: tls_server.py MODE DIR [PROTOCOL]
 MODE: valid | expiring | expired | wrong-name | self-signed
+PROTOCOL: https (default) | smtps (a greeting, EHLO and QUIT over TLS from the first byte)
 Writes DIR/ca.pem (the CA that signed the server certificate; for self-signed, the certificate itself),
 prints "PORT <n>" once listening on 127.0.0.1, answers every GET with 200 "Sign in", and exits by itself
 after 60 seconds (the test also stops it by PID).
@@ -10,6 +11,7 @@ after 60 seconds (the test also stops it by PID).
 import datetime
 import http.server
 import os
+import socketserver
 import signal
 import ssl
 import sys
@@ -78,7 +80,27 @@ def main():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class SMTPHandler(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.wfile.write(b"220 mx.test ESMTP\r\n")
+            for _ in range(20):
+                line = self.rfile.readline()
+                if not line:
+                    return
+                verb = line.strip().upper()
+                if verb.startswith(b"EHLO"):
+                    self.wfile.write(b"250-mx.test\r\n250 SIZE 1000000\r\n")
+                elif verb.startswith(b"QUIT"):
+                    self.wfile.write(b"221 bye\r\n")
+                    return
+                else:
+                    self.wfile.write(b"250 OK\r\n")
+
+    protocol = sys.argv[3] if len(sys.argv) > 3 else "https"
+    if protocol == "smtps":
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
+    else:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(os.path.join(folder, "server.pem"))
     server.socket = context.wrap_socket(server.socket, server_side=True)

@@ -14,10 +14,10 @@ import Testing
         let directory = TemporaryDirectory("courtwatch-tls")
         let port: Int
 
-        init(_ mode: String) throws {
+        init(_ mode: String, protocol: String = "https") throws {
             let output = Pipe()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", packageRoot + "/Tests/Fixtures/tls_server.py", mode, directory.path]
+            process.arguments = ["python3", packageRoot + "/Tests/Fixtures/tls_server.py", mode, directory.path, `protocol`]
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -52,12 +52,13 @@ import Testing
         let outcomes = Mutex<[Observation]>([])
     }
 
-    func probe(_ server: TLSServer, trustCA: Bool = true) throws -> Observation {
-        var definition = ProbeDefinition(
-            id: "tls", name: "tls",
-            check: .http(HTTPCheck(url: try Endpoint(parsing: "https://127.0.0.1:\(server.port)/", allowedSchemes: ["https"]),
-                                   expectBody: "Sign in")),
-            interval: .seconds(60), timeout: .seconds(3))
+    func probe(_ server: TLSServer, trustCA: Bool = true, smtps: Bool = false) throws -> Observation {
+        let check: ProbeCheck = smtps
+            ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtps://127.0.0.1:\(server.port)", allowedSchemes: ["smtps"])))
+            : .http(HTTPCheck(url: try Endpoint(parsing: "https://127.0.0.1:\(server.port)/", allowedSchemes: ["https"]),
+                              expectBody: "Sign in"))
+        var definition = ProbeDefinition(id: "tls", name: "tls", check: check, interval: .seconds(60),
+                                         timeout: .seconds(3))
         if trustCA { definition.caFile = server.caFile }
         let collector = Collector()
         let engine = try ProbeEngine(probes: [definition], mode: .once, logger: Logger(label: "t", sink: .discard)) { batch in
@@ -103,5 +104,16 @@ import Testing
         let failure = try #require(try probe(server, trustCA: false).failure)
         #expect(failure.failureClass == .tls)
         #expect(failure.message.lowercased().contains("self"))
+    }
+
+    @Test func aMailGatewaysCertificateCloseToExpiryIsAWarningToo() throws {
+        let expiring = try TLSServer("expiring", protocol: "smtps")
+        let warned = try probe(expiring, smtps: true)
+        #expect(warned.failure == nil)
+        #expect(warned.slowness?.hasPrefix("TLS certificate expires in 3 days (") == true)
+        let valid = try TLSServer("valid", protocol: "smtps")
+        let fine = try probe(valid, smtps: true)
+        #expect(fine.failure == nil)
+        #expect(fine.slowness == nil)
     }
 }
