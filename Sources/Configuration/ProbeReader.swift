@@ -10,7 +10,7 @@ enum ProbeReader {
     static let keysByKind: [String: Set<String>] = [
         "http": ["URL", "Method", "ExpectStatus", "ExpectBody", "RejectBody", "ExpectBodyRegex", "RejectBodyRegex",
                  "Header", "CredentialsFile", "FollowRedirects", "CertExpiryWarn", "VerifyTLS", "CAFile"],
-        "tcp": ["URL"],
+        "tcp": ["URL", "ExpectBanner"],
         "smtp": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CertExpiryWarn"],
         "imap": ["URL", "RequireTLS", "VerifyTLS", "CAFile", "CredentialsFile", "CertExpiryWarn"],
         "email-roundtrip": ["SubmitURL", "ReadURL", "CredentialsFile", "From", "To", "Deadline", "RequireTLS",
@@ -154,6 +154,13 @@ enum ProbeReader {
                 : nil,
             source: SourceLocation(file: file, line: section.line))
         definition.caFile = caFile
+        definition.expectBanner = reader.string("ExpectBanner")
+        if definition.expectBanner != nil, case .tcp(let endpoint) = check, !IPAddressText.isValid(endpoint.host) {
+            errors.append(ConfigurationError(
+                file: file, line: reader.line(of: "ExpectBanner"),
+                message: "ExpectBanner= needs an IP address in URL= (courtwatch reads the banner itself and does not look names up on its loop)"))
+            return nil
+        }
         definition.certificateExpiryWarning = expiryWarning
         return definition
     }

@@ -425,6 +425,8 @@ public struct ProbeDefinition: Hashable, Sendable {
     public var verifyTLS: Bool
     /// Trust this CA bundle instead of the system's (a site's internal CA).
     public var caFile: String?
+    /// For `tcp`: text the server must send first (e.g. "SSH-2.0", "220 "), read within `timeout`.
+    public var expectBanner: String?
     /// A TLS certificate (HTTPS, SMTP, IMAP) that expires within this is DEGRADED before it breaks; nil: off.
     public var certificateExpiryWarning: Duration? = .seconds(14 * 86_400)
     public var source: SourceLocation?

@@ -23,6 +23,8 @@ enum NativeChecks {
         switch probe.check {
         case .dns(let check): DNSProbeRun(probe: probe, check: check, startedAt: startedAt)
         case .icmp(let check): ICMPProbeRun(probe: probe, check: check, startedAt: startedAt)
+        case .tcp(let endpoint) where probe.expectBanner != nil:
+            TCPBannerRun(probe: probe, endpoint: endpoint, banner: probe.expectBanner ?? "", startedAt: startedAt)
         default: nil
         }
     }

@@ -118,4 +118,11 @@ import Testing
         let reports = try #require(configuration.probes.first { $0.id == "user-reports-probe" })
         #expect(reports.policy == DetectionPolicy(failuresToDown: 1, successesToUp: 1))
     }
+
+    @Test func aBannerCheckNeedsAnAddress() {
+        #expect(errors(["p.probe": probe("tcp", "URL=tcp://mx.example.invalid:25\nExpectBanner=220 ")]) == [
+            "p.probe:5: ExpectBanner= needs an IP address in URL= (courtwatch reads the banner itself and does not look names up on its loop)",
+        ])
+        #expect(errors(["p.probe": probe("tcp", "URL=tcp://127.0.0.1:22\nExpectBanner=SSH-2.0")]) == [])
+    }
 }

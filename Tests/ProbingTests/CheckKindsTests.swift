@@ -185,4 +185,38 @@ import Testing
         #expect(denied.failureClass == .loginDenied)
         #expect(denied.errorCode == 67)
     }
+
+    func tcp(_ server: LoopbackServer, banner: String, timeout: Duration = .seconds(1)) -> ProbeDefinition {
+        var probe = ProbeDefinition(id: "ssh", name: "ssh",
+                                    check: .tcp(try! Endpoint(parsing: "tcp://127.0.0.1:\(server.port)", allowedSchemes: ["tcp"])),
+                                    interval: .milliseconds(100), timeout: timeout)
+        probe.expectBanner = banner
+        return probe
+    }
+
+    @Test func aTCPBannerMustSayWhatIsExpected() throws {
+        let ssh = try LoopbackServer(mode: .onAccept) { _ in .raw("SSH-2.0-OpenSSH_9.2p1 Debian\r\n") }
+        defer { ssh.stop() }
+        let good = try results(tcp(ssh, banner: "SSH-2.0-")).first
+        #expect(good?.failure == nil)
+        let wrong = try #require(try results(tcp(ssh, banner: "220 ")).first?.failure)
+        #expect(wrong.failureClass == .protocolError)
+        #expect(wrong.message == "the server closed the connection after 'SSH-2.0-OpenSSH_9.2p1 Debian' without '220 '")
+
+        let closed = try LoopbackServer { _ in .close }
+        let port = closed.port
+        closed.stop()
+        var refused = ProbeDefinition(id: "r", name: "r", check: .tcp(try Endpoint(parsing: "tcp://127.0.0.1:\(port)", allowedSchemes: ["tcp"])),
+                                      interval: .milliseconds(100), timeout: .seconds(1))
+        refused.expectBanner = "220 "
+        let refusal = try #require(try results(refused).first?.failure)
+        #expect(refusal.failureClass == .connect)
+        #expect(refusal.message == "cannot connect to tcp://127.0.0.1:\(port): Connection refused")
+
+        let silent = try LoopbackServer(mode: .onAccept) { _ in .silence }
+        defer { silent.stop() }
+        let quiet = try #require(try results(tcp(silent, banner: "220 ", timeout: .milliseconds(400))).first?.failure)
+        #expect(quiet.failureClass == .timeout)
+        #expect(quiet.message == "no banner within 400ms")
+    }
 }
