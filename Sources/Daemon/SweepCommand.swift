@@ -20,6 +20,8 @@ enum SweepCommand {
           http  https://signin.example.invalid/     (up when the answer is 2xx)
           tcp   gateway.example.invalid:443         (up when the connection is accepted)
           smtp  mx.example.invalid:25               (up when it greets and answers EHLO)
+          dns   signin.example.invalid@10.0.0.53    (up when that resolver answers NOERROR with an A record)
+          icmp  10.0.0.1                            (up when any of 3 echoes is answered)
         EXPECTED (up|down) is accepted and ignored, so the benchmark fleet's targets.txt works as it is.
 
         OPTIONS:
@@ -93,6 +95,31 @@ enum SweepCommand {
         return allUp ? .success : .failure
     }
 
+    /// `NAME@IP`, `NAME@IP:port` or `NAME@[v6]:port`: an A question to that resolver.
+    static func dnsCheck(_ target: String) -> DNSCheck? {
+        let parts = target.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2, DNSName.isValid(parts[0]) else { return nil }
+        var host = parts[1]
+        var port = 53
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            let rest = host[host.index(after: close)...]
+            if rest.hasPrefix(":") {
+                guard let value = Int(rest.dropFirst()), (1...65535).contains(value) else { return nil }
+                port = value
+            } else if !rest.isEmpty {
+                return nil
+            }
+            host = String(host[host.index(after: host.startIndex)..<close])
+        } else if host.filter({ $0 == ":" }).count == 1 {
+            let pieces = host.split(separator: ":")
+            guard pieces.count == 2, let value = Int(pieces[1]), (1...65535).contains(value) else { return nil }
+            host = String(pieces[0])
+            port = value
+        }
+        guard IPAddressText.isValid(host) else { return nil }
+        return DNSCheck(server: ResolverAddress(host: host, port: port), query: parts[0])
+    }
+
     /// Reads the targets file; every bad line is reported as file:line.
     static func parse(_ text: String, path: String, timeout: Duration, verifyTLS: Bool,
                       requireStartTLS: Bool) throws(CommandFailure) -> [Target] {
@@ -124,8 +151,20 @@ enum SweepCommand {
                     let url = target.contains("://") ? target : "smtp://" + target
                     check = .smtp(SMTPCheck(url: try Endpoint(parsing: url, allowedSchemes: ["smtp", "smtps"]),
                                             requireTLS: requireStartTLS))
+                case "dns":
+                    guard let question = dnsCheck(target) else {
+                        errors.append("\(path):\(line): '\(target)' is not NAME@RESOLVER-IP[:port]")
+                        continue
+                    }
+                    check = .dns(question)
+                case "icmp":
+                    guard IPAddressText.isValid(target) else {
+                        errors.append("\(path):\(line): '\(target)' is not an IP address")
+                        continue
+                    }
+                    check = .icmp(ICMPCheck(host: target, count: 3, spacing: .milliseconds(100), maxLossPercent: 100))
                 default:
-                    errors.append("\(path):\(line): unknown kind '\(kind)' (http, tcp or smtp)")
+                    errors.append("\(path):\(line): unknown kind '\(kind)' (http, tcp, smtp, dns or icmp)")
                     continue
                 }
             } catch {

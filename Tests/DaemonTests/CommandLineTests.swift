@@ -97,4 +97,37 @@ import Testing
         #expect(StatusSnapshot.latency(9_999) == "9.9 ms")
         #expect(StatusSnapshot.latency(1_502_000) == "1502 ms")
     }
+
+    @Test func sweepTargetsCoverEveryActiveKindAndNameBadLines() throws {
+        let text = """
+            # comment
+            http http://127.0.0.1:1/ up
+            dns cp.example.invalid@127.0.0.1:5353
+            dns cp.example.invalid@[::1]
+            icmp 127.0.0.1 up
+            """
+        let targets = try SweepCommand.parse(text, path: "t.txt", timeout: .seconds(1), verifyTLS: true,
+                                             requireStartTLS: false)
+        #expect(targets.map(\.probe.check.kindName) == ["http", "dns", "dns", "icmp"])
+        guard case .dns(let v4) = targets[1].probe.check, case .dns(let v6) = targets[2].probe.check else {
+            Issue.record("expected dns checks")
+            return
+        }
+        #expect(v4.server == ResolverAddress(host: "127.0.0.1", port: 5353))
+        #expect(v6.server == ResolverAddress(host: "::1", port: 53))
+        #expect(v4.query == "cp.example.invalid")
+        do {
+            _ = try SweepCommand.parse("dns nameonly\nicmp gateway.example.invalid\nftp x", path: "t.txt",
+                                       timeout: .seconds(1), verifyTLS: true, requireStartTLS: false)
+            Issue.record("bad lines must be refused")
+        } catch {
+            #expect(error.code == .dataError)
+            #expect(error.message == """
+                targets file has errors:
+                t.txt:1: 'nameonly' is not NAME@RESOLVER-IP[:port]
+                t.txt:2: 'gateway.example.invalid' is not an IP address
+                t.txt:3: unknown kind 'ftp' (http, tcp, smtp, dns or icmp)
+                """)
+        }
+    }
 }
