@@ -34,7 +34,7 @@ final class TCPBannerRun: NativeCheck {
     func start(now: Int64) throws -> Int32 {
         startedMono = now
         wakeAt = now + probe.timeout.milliseconds * 1_000_000
-        guard let address = DNSSocketAddress(host: endpoint.host, port: endpoint.port) else {
+        guard let address = IPSocketAddress(host: endpoint.host, port: endpoint.port) else {
             throw StartFailure(description: "\(endpoint.host) is not an IP address (ExpectBanner= needs one)")
         }
         let raw = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)

@@ -11,7 +11,7 @@ extension DNSProbeRun {
         /// Nothing (more) to read.
         case nothing
         /// `length` is the datagram's real size, larger than the buffer when it was cut (MSG_TRUNC).
-        case datagram(length: Int, source: DNSSocketAddress)
+        case datagram(length: Int, source: IPSocketAddress)
         case failed(SystemError)
     }
 
@@ -33,7 +33,7 @@ extension DNSProbeRun {
     }
 
     /// Sends `bytes` to `address`; returns the error when the kernel refused (no route, firewall).
-    static func send(_ bytes: [UInt8], to address: DNSSocketAddress, on descriptor: Int32) -> SystemError? {
+    static func send(_ bytes: [UInt8], to address: IPSocketAddress, on descriptor: Int32) -> SystemError? {
         do {
             _ = try systemCall("sendto", subject: address.description) {
                 bytes.withUnsafeBytes { buffer in
@@ -62,7 +62,7 @@ extension DNSProbeRun {
                 }
             }
             if count >= 0 {
-                guard let source = DNSSocketAddress(storage) else { return .nothing }
+                guard let source = IPSocketAddress(storage) else { return .nothing }
                 return .datagram(length: count, source: source)
             }
             let error = errno
@@ -78,10 +78,10 @@ extension DNSProbeRun {
 /// Datagrams a run heard but did not take as its reply, for the timeout message.
 struct DNSIgnoredReplies: CustomStringConvertible {
     private(set) var count = 0
-    private var lastSource: DNSSocketAddress?
+    private var lastSource: IPSocketAddress?
     private var lastReason = ""
 
-    mutating func add(from source: DNSSocketAddress, _ reason: String) {
+    mutating func add(from source: IPSocketAddress, _ reason: String) {
         count += 1
         lastSource = source
         lastReason = reason

@@ -38,7 +38,7 @@ final class DNSProbeRun: NativeCheck {
     private struct Asking {
         var resolver: ResolverAddress
         /// The address the query went to (IPv4-mapped on a dual-stack socket).
-        var address: DNSSocketAddress
+        var address: IPSocketAddress
         var query: DNSQuery
         var sentAt: Int64
         var deadline: Int64
@@ -50,8 +50,8 @@ final class DNSProbeRun: NativeCheck {
     /// How the site resolver failed, kept while the reference is asked.
     private var siteVerdict: DNSVerdict?
     /// The site resolver's address, to recognise its late replies while the reference is asked.
-    private var siteAddress: DNSSocketAddress?
-    private var referenceAddress: DNSSocketAddress?
+    private var siteAddress: IPSocketAddress?
+    private var referenceAddress: IPSocketAddress?
     /// Why `Compare=` cannot be used on this run (no IPv6 socket for an IPv6 reference).
     private var referenceProblem: String?
     /// A result decided inside `start` (sending failed), handed over on the next `tick`.
@@ -66,12 +66,12 @@ final class DNSProbeRun: NativeCheck {
 
     func start(now: Int64) throws -> Int32 {
         startedMono = now
-        guard let server = DNSSocketAddress(host: check.server.host, port: check.server.port) else {
+        guard let server = IPSocketAddress(host: check.server.host, port: check.server.port) else {
             throw StartError(description: "Server=\(check.server) is not an IP address and port")
         }
         siteAddress = server
         if let compare = check.compare {
-            referenceAddress = DNSSocketAddress(host: compare.host, port: compare.port)
+            referenceAddress = IPSocketAddress(host: compare.host, port: compare.port)
             if referenceAddress == nil { referenceProblem = "it is not an IP address and port" }
         }
         var ipv6 = server.isIPv6 || referenceAddress?.isIPv6 == true
@@ -131,7 +131,7 @@ final class DNSProbeRun: NativeCheck {
     // MARK: Steps
 
     /// Sends a fresh query to `resolver`. Returns a verdict only when the send failed.
-    private func ask(_ resolver: ResolverAddress, at address: DNSSocketAddress, now: Int64, deadline: Int64,
+    private func ask(_ resolver: ResolverAddress, at address: IPSocketAddress, now: Int64, deadline: Int64,
                      isReference: Bool) throws(DNSMessageError) -> DNSVerdict? {
         let query = try DNSQuery(name: check.query, type: DNSRecordType.code(for: check.type))
         asking = Asking(resolver: resolver, address: address, query: query, sentAt: now, deadline: deadline,
@@ -143,7 +143,7 @@ final class DNSProbeRun: NativeCheck {
     }
 
     /// One datagram: ignored unless it is the asked resolver's reply to this query; otherwise judged.
-    private func handle(_ bytes: [UInt8], fullLength: Int, from source: DNSSocketAddress, now: Int64)
+    private func handle(_ bytes: [UInt8], fullLength: Int, from source: IPSocketAddress, now: Int64)
         -> Observation?
     {
         guard let asking else { return nil }

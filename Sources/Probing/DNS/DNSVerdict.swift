@@ -43,7 +43,7 @@ struct DNSVerdict: Hashable, Sendable {
         }
         guard let expect = check.expect, !expect.isEmpty else { return .answered }
         if matches(expect, response.answers, type: check.type) { return .answered }
-        let relation = DNSSocketAddress.bytes(ofLiteral: expect) != nil && (check.type == .a || check.type == .aaaa)
+        let relation = IPSocketAddress.bytes(ofLiteral: expect) != nil && (check.type == .a || check.type == .aaaa)
             ? "none is" : "none contains"
         return .failed(.dns, "\(resolver) answers \(question) with \(listed(response.answers.map(\.summary))); "
                            + "\(relation) '\(expect)'",
@@ -54,7 +54,7 @@ struct DNSVerdict: Hashable, Sendable {
     /// `192.0.2.10`, and `2001:DB8::1` matches `2001:db8:0::1`); otherwise a substring of any answer's text,
     /// ignoring case except in TXT records.
     static func matches(_ expect: String, _ answers: [DNSRecord], type: DNSCheck.RecordType) -> Bool {
-        if type == .a || type == .aaaa, let address = DNSSocketAddress.bytes(ofLiteral: expect) {
+        if type == .a || type == .aaaa, let address = IPSocketAddress.bytes(ofLiteral: expect) {
             return answers.contains { record in
                 switch record.data {
                 case .a(let bytes), .aaaa(let bytes): bytes == address

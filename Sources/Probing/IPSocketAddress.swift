@@ -4,8 +4,9 @@ import Glibc
 import Musl
 #endif
 
-/// An IPv4 or IPv6 address and UDP port: what `sendto` takes and `recvfrom` reports.
-struct DNSSocketAddress: Hashable, Sendable, CustomStringConvertible {
+/// An IPv4 or IPv6 address and port, parsed from a literal: what `connect` and `sendto` take and
+/// `recvfrom` reports (DNS, TCP banners).
+struct IPSocketAddress: Hashable, Sendable, CustomStringConvertible {
     /// 4 bytes for IPv4, 16 for IPv6.
     var address: [UInt8]
     var port: UInt16
@@ -15,7 +16,7 @@ struct DNSSocketAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// An IP literal (no brackets) and a port; nil when `host` is not an address.
     init?(host: String, port: Int) {
-        guard let address = DNSSocketAddress.bytes(ofLiteral: host), (0...65535).contains(port) else { return nil }
+        guard let address = IPSocketAddress.bytes(ofLiteral: host), (0...65535).contains(port) else { return nil }
         self.address = address
         self.port = UInt16(port)
     }
@@ -43,17 +44,17 @@ struct DNSSocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The IPv4 address as `::ffff:a.b.c.d`, for sending from an IPv6 socket that also speaks IPv4.
-    var mappedToIPv6: DNSSocketAddress {
+    var mappedToIPv6: IPSocketAddress {
         guard !isIPv6 else { return self }
-        return DNSSocketAddress(address: Array(repeating: 0, count: 10) + [0xFF, 0xFF] + address, port: port)
+        return IPSocketAddress(address: Array(repeating: 0, count: 10) + [0xFF, 0xFF] + address, port: port)
     }
 
     /// An IPv4-mapped IPv6 address back as IPv4, so comparisons and messages see one form.
-    var unmapped: DNSSocketAddress {
+    var unmapped: IPSocketAddress {
         guard isIPv6, address.prefix(12).elementsEqual(Array(repeating: 0, count: 10) + [0xFF, 0xFF]) else {
             return self
         }
-        return DNSSocketAddress(address: Array(address.suffix(4)), port: port)
+        return IPSocketAddress(address: Array(address.suffix(4)), port: port)
     }
 
     /// The bytes of an IPv4 or IPv6 literal (4 or 16), or nil when `text` is not one.
