@@ -1,3 +1,5 @@
+import Monitoring
+
 /// One problem in a configuration file, with where it is.
 public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
@@ -76,14 +78,5 @@ public struct KeyFile: Sendable {
             }
             sections[sections.count - 1].entries.append(Entry(key: key, value: value, line: lineNumber))
         }
-    }
-}
-
-extension StringProtocol {
-    var trimmed: String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }

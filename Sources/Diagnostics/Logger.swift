@@ -69,26 +69,35 @@ public struct Logger: Sendable {
 
 /// Where log lines go: stderr, or memory (tests).
 public final class LogSink: Sendable {
-    private let lines = Mutex<[String]>([])
-    private let capturing: Bool
-
-    private init(capturing: Bool) {
-        self.capturing = capturing
+    private enum Destination {
+        case standardError
+        case memory
+        case nowhere
     }
 
-    public static let standardError = LogSink(capturing: false)
+    private let lines = Mutex<[String]>([])
+    private let destination: Destination
+
+    private init(_ destination: Destination) {
+        self.destination = destination
+    }
+
+    public static let standardError = LogSink(.standardError)
     private static let standardErrorLock = Mutex(())
     /// A sink that keeps lines in memory, for tests that assert what was logged.
-    public static func capturing() -> LogSink { LogSink(capturing: true) }
+    public static func capturing() -> LogSink { LogSink(.memory) }
     /// Drops everything.
-    public static let discard = LogSink(capturing: true)
+    public static let discard = LogSink(.nowhere)
 
     public var captured: [String] { lines.withLock { $0 } }
 
     func write(_ line: String) {
-        if capturing {
-            if self !== LogSink.discard { lines.withLock { $0.append(line) } }
+        switch destination {
+        case .nowhere: return
+        case .memory:
+            lines.withLock { $0.append(line) }
             return
+        case .standardError: break
         }
         let bytes = Array(line.utf8)
         LogSink.standardErrorLock.withLock { _ in

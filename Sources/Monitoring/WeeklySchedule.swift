@@ -105,7 +105,8 @@ public struct WeeklySchedule: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    var trimmed: String {
+    /// The text without leading and trailing white space (no Foundation needed).
+    public var trimmed: String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

@@ -94,11 +94,16 @@ enum CheckRequest {
                                   firstByte: timings.firstByte, total: timings.total)
         var observation = Observation(probeID: probe.id, at: startedAt, latencyMicroseconds: timings.total,
                                       timings: phases)
-        if case .tcp = probe.check {
+        switch probe.check {
+        case .tcp:
             observation.latencyMicroseconds = timings.connect
-        }
-        if probe.check.kindName == "smtp" || probe.check.kindName == "imap", error == nil {
-            observation.latencyMicroseconds = max(timings.total, timings.tlsHandshake, timings.connect)
+        case .smtp, .imap:
+            // A CONNECT_ONLY conversation ends at its last handshake step, whichever phase that was.
+            if error == nil {
+                observation.latencyMicroseconds = max(timings.total, timings.tlsHandshake, timings.connect)
+            }
+        default:
+            break
         }
         if let error {
             observation.failure = FailureEvidence(failureClass: failureClass(error.category), message: error.description,

@@ -7,7 +7,7 @@ struct PassiveState {
     private var reports: [String: [(reporter: String, at: Timestamp)]] = [:]
     private let startedAt: Timestamp
 
-    init(probes: [ProbeDefinition], startedAt: Timestamp) {
+    init(startedAt: Timestamp) {
         self.startedAt = startedAt
     }
 

@@ -89,7 +89,7 @@ public final class ProbeEngine: @unchecked Sendable {
         self.sink = sink
         monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
         scheduledDue = Array(repeating: nil, count: probes.count)
-        passive = PassiveState(probes: probes, startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
+        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()

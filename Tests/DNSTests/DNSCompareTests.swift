@@ -10,110 +10,95 @@ import Testing
     static let servfail = DNSProbeTests.answering(rcode: 2)
     static let silent: @Sendable (ReceivedQuery) -> [ServerAction] = { _ in [] }
 
-    @Test func aFailingSiteResolverWithAWorkingReferenceMeansTheSitesDNSIsBroken() throws {
-        let site = try TestDNSServer(behaviour: Self.servfail)
-        let reference = try TestDNSServer(behaviour: Self.answers)
+    typealias Behaviour = @Sendable (ReceivedQuery) -> [ServerAction]
+
+    /// One run of a `Compare=` probe: a site resolver and a reference resolver with these behaviours on
+    /// loopback, both stopped afterwards. `check` sees the servers, the observation and how long it took.
+    func compare(site siteBehaviour: @escaping Behaviour, reference referenceBehaviour: @escaping Behaviour,
+                 referenceHost: String = "127.0.0.1", timeout: Duration = .seconds(2),
+                 _ check: (TestDNSServer, TestDNSServer, Observation?, Duration?) throws -> Void) throws {
+        let site = try TestDNSServer(behaviour: siteBehaviour)
+        let reference = try TestDNSServer(host: referenceHost, behaviour: referenceBehaviour)
         defer {
             site.stop()
             reference.stop()
         }
-        let (collector, _) = try DNSHarness.runOnce([DNSHarness.probe("dns", server: site, compare: reference)])
-        let failure = try #require(collector.of("dns").first?.observation.failure)
-        #expect(failure.failureClass == .dns)
-        #expect(failure.message == "site resolver \(site.address) failed (SERVFAIL) but reference \(reference.address) "
-            + "answers: the site's DNS is broken")
-        #expect(reference.queryCount == 1)
+        let (collector, started) = try DNSHarness.runOnce([
+            DNSHarness.probe("dns", server: site, compare: reference, timeout: timeout),
+        ])
+        try check(site, reference, collector.of("dns").first?.observation,
+                  collector.firstArrival(of: "dns").map { $0 - started })
+    }
+
+    @Test func aFailingSiteResolverWithAWorkingReferenceMeansTheSitesDNSIsBroken() throws {
+        try compare(site: Self.servfail, reference: Self.answers) { site, reference, observation, _ in
+            let failure = try #require(observation?.failure)
+            #expect(failure.failureClass == .dns)
+            #expect(failure.message == "site resolver \(site.address) failed (SERVFAIL) but reference "
+                + "\(reference.address) answers: the site's DNS is broken")
+            #expect(reference.queryCount == 1)
+        }
     }
 
     @Test func bothResolversSayingNXDOMAINMeansTheNameIsGone() throws {
-        let site = try TestDNSServer(behaviour: Self.nxdomain)
-        let reference = try TestDNSServer(behaviour: Self.nxdomain)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: Self.nxdomain, reference: Self.nxdomain) { _, _, observation, _ in
+            let failure = try #require(observation?.failure)
+            #expect(failure.failureClass == .dns)
+            #expect(failure.message == "both resolvers say NXDOMAIN: the name is gone")
         }
-        let (collector, _) = try DNSHarness.runOnce([DNSHarness.probe("dns", server: site, compare: reference)])
-        let failure = try #require(collector.of("dns").first?.observation.failure)
-        #expect(failure.failureClass == .dns)
-        #expect(failure.message == "both resolvers say NXDOMAIN: the name is gone")
     }
 
     @Test func aSilentSiteResolverIsComparedAfterItsTimeoutAndKeepsTheTimeoutClass() throws {
-        let site = try TestDNSServer(behaviour: Self.silent)
-        let reference = try TestDNSServer(behaviour: Self.answers)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: Self.silent, reference: Self.answers, timeout: .milliseconds(400)) {
+            site, reference, observation, elapsed in
+            let failure = try #require(observation?.failure)
+            #expect(failure.failureClass == .timeout)
+            #expect(failure.message == "site resolver \(site.address) failed (timed out after 400ms) but reference "
+                + "\(reference.address) answers: the site's DNS is broken")
+            let elapsed = try #require(elapsed)
+            #expect(elapsed >= .milliseconds(400))
+            #expect(elapsed < .milliseconds(400 + 1500), "took \(elapsed)")
         }
-        let (collector, started) = try DNSHarness.runOnce([
-            DNSHarness.probe("dns", server: site, compare: reference, timeout: .milliseconds(400)),
-        ])
-        let failure = try #require(collector.of("dns").first?.observation.failure)
-        #expect(failure.failureClass == .timeout)
-        #expect(failure.message == "site resolver \(site.address) failed (timed out after 400ms) but reference "
-            + "\(reference.address) answers: the site's DNS is broken")
-        let elapsed = try #require(collector.firstArrival(of: "dns")) - started
-        #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .milliseconds(400 + 1500), "took \(elapsed)")
     }
 
     @Test func aSilentReferenceGetsItsOwnTimeoutAndTheRunStillEnds() throws {
-        let site = try TestDNSServer(behaviour: Self.servfail)
-        let reference = try TestDNSServer(behaviour: Self.silent)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: Self.servfail, reference: Self.silent, timeout: .milliseconds(400)) {
+            site, reference, observation, elapsed in
+            let failure = try #require(observation?.failure)
+            #expect(failure.failureClass == .dns)
+            #expect(failure.message == "site resolver \(site.address) failed (SERVFAIL) and reference "
+                + "\(reference.address) failed too (timed out after 400ms)")
+            let elapsed = try #require(elapsed)
+            #expect(elapsed >= .milliseconds(400))
+            #expect(elapsed < .milliseconds(2 * 400 + 1500), "took \(elapsed)")
         }
-        let (collector, started) = try DNSHarness.runOnce([
-            DNSHarness.probe("dns", server: site, compare: reference, timeout: .milliseconds(400)),
-        ])
-        let failure = try #require(collector.of("dns").first?.observation.failure)
-        #expect(failure.failureClass == .dns)
-        #expect(failure.message == "site resolver \(site.address) failed (SERVFAIL) and reference \(reference.address) "
-            + "failed too (timed out after 400ms)")
-        let elapsed = try #require(collector.firstArrival(of: "dns")) - started
-        #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .milliseconds(2 * 400 + 1500), "took \(elapsed)")
     }
 
     @Test func aMalformedSiteReplyAndAnNXDOMAINReferenceSayTheNameIsGone() throws {
-        let site = try TestDNSServer(behaviour: DNSProbeTests.answering(flags: 0x0200))
-        let reference = try TestDNSServer(behaviour: Self.nxdomain)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: DNSProbeTests.answering(flags: 0x0200), reference: Self.nxdomain) {
+            site, reference, observation, _ in
+            let failure = try #require(observation?.failure)
+            #expect(failure.failureClass == .protocolError)
+            #expect(failure.message == "site resolver \(site.address) failed (unusable reply: reply truncated "
+                + "(TC bit set)) and reference \(reference.address) says NXDOMAIN: the name is gone")
         }
-        let (collector, _) = try DNSHarness.runOnce([DNSHarness.probe("dns", server: site, compare: reference)])
-        let failure = try #require(collector.of("dns").first?.observation.failure)
-        #expect(failure.failureClass == .protocolError)
-        #expect(failure.message == "site resolver \(site.address) failed (unusable reply: reply truncated "
-            + "(TC bit set)) and reference \(reference.address) says NXDOMAIN: the name is gone")
     }
 
     @Test func aHealthySiteResolverNeverBothersTheReference() throws {
-        let site = try TestDNSServer(behaviour: Self.answers)
-        let reference = try TestDNSServer(behaviour: Self.answers)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: Self.answers, reference: Self.answers) { _, reference, observation, _ in
+            #expect(observation?.failure == nil)
+            #expect(reference.queryCount == 0)
         }
-        let (collector, _) = try DNSHarness.runOnce([DNSHarness.probe("dns", server: site, compare: reference)])
-        #expect(collector.of("dns").first?.observation.failure == nil)
-        #expect(reference.queryCount == 0)
     }
 
     @Test(.enabled(if: TestDNSServer.ipv6Available, "no IPv6 loopback here"))
     func anIPv6ReferenceForAnIPv4SiteResolverSharesOneDualStackSocket() throws {
-        let site = try TestDNSServer(behaviour: Self.servfail)
-        let reference = try TestDNSServer(host: "::1", behaviour: Self.answers)
-        defer {
-            site.stop()
-            reference.stop()
+        try compare(site: Self.servfail, reference: Self.answers, referenceHost: "::1") {
+            site, reference, observation, _ in
+            #expect(observation?.failure?.message
+                == "site resolver \(site.address) failed (SERVFAIL) but reference [::1]:\(reference.port) answers: "
+                + "the site's DNS is broken")
         }
-        let (collector, _) = try DNSHarness.runOnce([DNSHarness.probe("dns", server: site, compare: reference)])
-        #expect(collector.of("dns").first?.observation.failure?.message
-            == "site resolver \(site.address) failed (SERVFAIL) but reference [::1]:\(reference.port) answers: "
-            + "the site's DNS is broken")
     }
 
     // MARK: The judgement alone
