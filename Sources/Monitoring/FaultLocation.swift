@@ -58,8 +58,10 @@ public enum FaultLocation {
 
         // Root causes: DOWN probes that others depend on, with the checks that cannot be made behind them.
         let byID = Dictionary(probes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for root in probes where root.state == .down {
-            let behind = probes.filter { $0.state == .unreachable && dependsTransitively($0, on: root.id, byID) }
+        // Only UNREACHABLE probes can be behind a root: look through those, not the whole site, per root.
+        let unreachable = probes.filter { $0.state == .unreachable }
+        for root in probes where root.state == .down && !unreachable.isEmpty {
+            let behind = unreachable.filter { dependsTransitively($0, on: root.id, byID) }
             guard !behind.isEmpty else { continue }
             let subject = root.system == "network" ? "This site's network link is down (\(root.name) unreachable\(since(root)))"
                 : "\(root.name) is down\(since(root))\(reason(root))"
