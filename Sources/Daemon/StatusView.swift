@@ -172,15 +172,14 @@ struct StatusSnapshot {
 
 /// Formats instants in the site's time zone: time of day for today, date and time otherwise.
 struct LocalClock {
-    let timeZone: TimeZone
+    /// The site's calendar, made once (the same one maintenance windows use).
+    let calendar: Calendar
 
     init(timeZone name: String?) {
-        timeZone = name.flatMap { TimeZone(identifier: $0) } ?? TimeZone(identifier: "UTC")!
+        calendar = SiteLocalTime(timeZone: name ?? "UTC").calendar
     }
 
     func format(_ time: Timestamp, relativeTo now: Timestamp) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         let date = Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000)
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let today = calendar.dateComponents([.year, .month, .day],
