@@ -33,10 +33,20 @@ let package = Package(
         .target(name: "FailureLog", dependencies: ["Monitoring", "SQLite", "Crypto", "Diagnostics"],
                 swiftSettings: strict),
         .target(name: "SimulatedSite", dependencies: ["Sockets"], swiftSettings: strict),
+        // Shared renderers: our own PDF writer, HTML and CSV.
+        .target(name: "Documents", swiftSettings: strict),
+        // Business continuity: levels policy, invocation and stand-down, the paper forms pack.
+        .target(name: "Continuity", dependencies: ["Monitoring", "Documents"], swiftSettings: strict),
+        // Accounting rules and the site and per-person reports.
+        .target(name: "Reports", dependencies: ["Monitoring", "Documents"], swiftSettings: strict),
+        // Alert channels (webhook, e-mail, exec hook) with retries; every attempt is logged.
+        .target(name: "Alerts", dependencies: ["Monitoring", "Curl", "Sockets", "Diagnostics"], swiftSettings: strict),
+        // The HTTP/1.1 server on POSIX sockets and its routes.
+        .target(name: "Web", dependencies: ["Sockets", "Diagnostics", "Crypto"], swiftSettings: strict),
         .target(
             name: "Daemon",
             dependencies: ["Monitoring", "Configuration", "Probing", "FailureLog", "SimulatedSite", "Sockets",
-                           "Diagnostics"],
+                           "Diagnostics", "Documents", "Continuity", "Reports", "Alerts", "Web", "Crypto"],
             swiftSettings: strict),
         .executableTarget(name: "courtwatch", dependencies: ["Daemon"], swiftSettings: strict),
 
@@ -57,5 +67,13 @@ let package = Package(
         .testTarget(name: "ICMPTests", dependencies: ["Probing", "Monitoring", "TestSupport", "Diagnostics"],
                     swiftSettings: strict),
         .testTarget(name: "DNSTests", dependencies: ["Probing", "Monitoring", "TestSupport", "Diagnostics"], swiftSettings: strict),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ContinuityTests", dependencies: ["Continuity", "Monitoring", "Documents", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Monitoring", "Documents", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Monitoring", "TestSupport", "Diagnostics"],
+                    swiftSettings: strict),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Sockets", "TestSupport", "Diagnostics"], swiftSettings: strict),
     ]
 )

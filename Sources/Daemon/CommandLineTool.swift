@@ -63,6 +63,11 @@ public enum CommandLineTool {
         case "sweep": return try SweepCommand.run(rest)
         case "heartbeat": return try heartbeat(rest)
         case "report-problem": return try reportProblem(rest)
+        case "incidents": return try IncidentsCommand.run(rest)
+        case "continuity": return try ContinuityCommand.run(rest)
+        case "forms": return try FormsCommand.run(rest)
+        case "staff": return try StaffCommand.run(rest)
+        case "report": return try ReportCommand.run(rest)
         default:
             throw CommandFailure(code: .usage,
                                  message: "unknown command '\(name)'\nRun 'courtwatch --help' for the list of commands.")

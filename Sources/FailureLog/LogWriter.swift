@@ -20,8 +20,6 @@ public final class LogWriter: @unchecked Sendable {
     private var lastFailure: String?
     private var thread: Thread?
 
-    private var lastSeq: Int64
-    private var lastHash: [UInt8]
     private var siteID = ""
     private var probeNames: [String: (name: String, system: String?)] = [:]
 
@@ -34,11 +32,6 @@ public final class LogWriter: @unchecked Sendable {
         self.connection = connection
         self.logger = logger
         self.maximumBuffered = maximumBuffered
-        let last = try connection.firstRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
-            ($0.int(0) ?? 0, $0.blob(1) ?? EventChain.genesis)
-        }
-        lastSeq = last?.0 ?? 0
-        lastHash = last?.1 ?? EventChain.genesis
         if let site = try connection.firstRow("SELECT id FROM sites LIMIT 1", [], { $0.text(0) }) {
             siteID = site ?? ""
         }
@@ -166,23 +159,13 @@ public final class LogWriter: @unchecked Sendable {
 
     /// Writes one batch in one transaction. Nothing in memory changes unless it commits.
     private func write(_ batch: [LogRecord]) throws {
-        var seq = lastSeq
-        var hash = lastHash
         var names = probeNames
         var site = siteID
         var rollups: [MinuteKey: MinuteRollup] = [:]
 
-        try connection.transaction {
+        try LogTransaction.run(on: connection) { transaction in
             func append(kind: String, at: Timestamp, probeID: String?, payload: JSONValue) throws -> Int64 {
-                seq += 1
-                let text = payload.canonicalText
-                let previous = hash
-                hash = EventChain.hash(previous: previous, seq: seq, atMilliseconds: at.millisecondsSinceEpoch,
-                                       kind: kind, probeID: probeID, payload: text)
-                try connection.execute(
-                    "INSERT INTO events (seq, at_ms, kind, probe_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [seq, at.millisecondsSinceEpoch, kind, probeID, text, previous, hash])
-                return seq
+                try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
             }
 
             for record in batch {
@@ -199,11 +182,11 @@ public final class LogWriter: @unchecked Sendable {
                     let observation = outcome.observation
                     rollups[MinuteKey(observation), default: MinuteRollup()].add(observation)
                     if let failure = observation.failure {
-                            _ = try append(kind: EventKind.probeFailed, at: observation.at, probeID: observation.probeID,
+                        _ = try append(kind: EventKind.probeFailed, at: observation.at, probeID: observation.probeID,
                                        payload: Self.evidence(observation, failure))
                     }
                     for action in outcome.actions {
-                            try apply(action, site: site, names: names) { kind, at, probeID, payload in
+                        try apply(action, site: site, names: names) { kind, at, probeID, payload in
                             try append(kind: kind, at: at, probeID: probeID, payload: payload)
                         }
                     }
@@ -218,8 +201,6 @@ public final class LogWriter: @unchecked Sendable {
             }
             for (key, rollup) in rollups { try writeRollup(key, rollup) }
         }
-        lastSeq = seq
-        lastHash = hash
         probeNames = names
         siteID = site
     }

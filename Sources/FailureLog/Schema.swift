@@ -2,7 +2,10 @@ import SQLite
 
 /// The failure log's schema: append-only migrations. A shipped migration never changes.
 enum Schema {
-    static let migrator = Migrator(migrations: [
+    /// Every migration in order. Each subsystem's own tables live in their own file (Schema+*.swift).
+    static let migrator = Migrator(migrations: base + [incidentsWorkflow, continuity, staff, retention])
+
+    static let base: [Migration] = [
         Migration(version: 1, name: "failure-log-v1", sql: """
             -- Every piece of evidence, hash-chained: hash = SHA-256(prev_hash || canonical bytes).
             CREATE TABLE events (
@@ -88,7 +91,7 @@ enum Schema {
             ALTER TABLE probes ADD COLUMN depends_on TEXT NOT NULL DEFAULT '';
             ALTER TABLE probes ADD COLUMN is_reference INTEGER NOT NULL DEFAULT 0;
             """),
-    ])
+    ]
 
     /// Upper bounds of the latency histogram buckets, in milliseconds.
     static let latencyBucketBoundsMilliseconds: [Int64] = [10, 25, 50, 100, 250, 500, 1000, 2500]

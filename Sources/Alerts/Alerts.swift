@@ -1,0 +1,1 @@
+// The Alerts module; see Package.swift for what it is for.

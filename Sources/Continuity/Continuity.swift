@@ -1,0 +1,1 @@
+// The Continuity module; see Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// The Documents module; see Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// The Reports module; see Package.swift for what it is for.

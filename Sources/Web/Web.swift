@@ -1,0 +1,1 @@
+// The Web module; see Package.swift for what it is for.
