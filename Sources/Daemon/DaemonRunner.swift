@@ -30,6 +30,7 @@ final class DaemonRunner {
     private var engine: ProbeEngine?
     private var writer: LogWriter?
     private var control: ControlServer?
+    private var continuity: ContinuityWatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -95,6 +96,9 @@ final class DaemonRunner {
             // Probing and logging matter more than heartbeats: carry on, and say so.
             logger.error("control socket unavailable (heartbeat and report-problem will not reach the daemon): \(error)")
         }
+        let continuity = ContinuityWatcher(store: store, configuration: configuration, logger: logger.named("continuity"))
+        continuity.start()
+        self.continuity = continuity
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -139,6 +143,7 @@ final class DaemonRunner {
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
         control?.stop()
+        continuity.stop()
         engine?.stop(grace: options.shutdownGrace)
         writer.record(.event(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
         writer.close()
@@ -182,6 +187,7 @@ final class DaemonRunner {
         }
         options.configuration = next
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
+        continuity?.update(configuration: next)
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }

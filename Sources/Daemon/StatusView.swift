@@ -12,6 +12,8 @@ struct StatusSnapshot {
     var daemonPID: Int32?
     var daemonRunning: Bool
     var stateDirectory: String
+    /// The site's continuity level and recommendation (issue #5).
+    var continuity: ContinuityStatus?
 
     static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
         let store = FailureLogStore(stateDirectory: stateDirectory)
@@ -25,10 +27,12 @@ struct StatusSnapshot {
                                                   EventKind.daemonStopped],
                                           limit: recentEventLimit)
                 : []
+            let site = try reader.site()
             return StatusSnapshot(
-                site: try reader.site(), probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
+                site: site, probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
                 recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
-                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory)
+                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory,
+                continuity: ContinuityStatus.read(site: site?.id, on: reader.connection))
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -44,6 +48,7 @@ struct StatusSnapshot {
         let siteName = site.map { "\($0.name) (\($0.id))" } ?? "(no site recorded yet)"
         let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
         lines.append("\(siteName) — \(daemon)")
+        if let banner = continuity?.banner(clock: clock, now: now) { lines.append(banner) }
         lines.append("")
         for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
         lines.append("")
@@ -115,6 +120,7 @@ struct StatusSnapshot {
             "probes": .array(probeValues),
             "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
+            "continuity": continuity?.json(clock: LocalClock(timeZone: site?.timeZone), now: .now) ?? .null,
         ]
         return value.canonicalText
     }
