@@ -143,18 +143,18 @@ public struct ContinuityPolicy: Sendable {
         case .medium:
             let level: ContinuityLevel = inHours ? .degraded : .watch
             return finding(level, "R5", "\(name) (medium criticality) has been down for \(Self.words(down))"
-                           + "\(inHours ? " " + hours : ", outside " + hoursName(rule)): \(level.action)")
+                           + "\(inHours ? hours : ", outside " + hoursName(rule)): \(level.action)")
         case .high, .critical:
             break
         }
         let rto = rule.recoveryTimeObjective
         let mtpd = rule.maximumTolerableDisruption
         if inHours && down >= mtpd {
-            return finding(.major, "R9", "\(name) has been down for \(Self.words(down)) \(hours), past its MTPD of "
+            return finding(.major, "R9", "\(name) has been down for \(Self.words(down))\(hours), past its MTPD of "
                            + "\(Self.words(mtpd)): \(ContinuityLevel.major.action)")
         }
         if inHours && down >= rto {
-            return finding(.contingency, "R7", "\(name) has been down for \(Self.words(down)) \(hours); its RTO is "
+            return finding(.contingency, "R7", "\(name) has been down for \(Self.words(down))\(hours); its RTO is "
                            + "\(Self.words(rto)): \(ContinuityLevel.contingency.action)")
         }
         // Past the RTO outside its hours, paper mode is due as soon as the hours begin.
@@ -166,7 +166,7 @@ public struct ContinuityPolicy: Sendable {
         }
         if inHours {
             let when = rtoReached.map { " at \(clockText($0, now: now))" } ?? ""
-            return finding(.degraded, "R6", "\(name) has been down for \(Self.words(down)) \(hours); paper mode is "
+            return finding(.degraded, "R6", "\(name) has been down for \(Self.words(down))\(hours); paper mode is "
                            + "due\(when) when its RTO of \(Self.words(rto)) is reached: print the forms pack")
         }
         let resumes = rtoReached.map { "; if still down, paper mode is due at \(clockText($0, now: now))" } ?? ""
@@ -185,7 +185,7 @@ public struct ContinuityPolicy: Sendable {
     func hoursPhrase(_ rule: SystemContinuityRule) -> String {
         if case .always = rule.hours { return "" }
         if case .business = rule.hours, businessHours == nil { return "" }
-        return "during " + hoursName(rule)
+        return " during " + hoursName(rule)
     }
 
     /// `15:30` today, `Mon 08:20` on another day, in the site's local time.
