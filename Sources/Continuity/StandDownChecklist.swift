@@ -105,10 +105,14 @@ public struct StandDownChecklist: Sendable, Hashable {
                                + "\(ContinuityPolicy.words(system.greenFor))")
             }
         }
+        if systems.isEmpty {
+            // Nothing to judge by is not the same as green: a person can still override.
+            return Status(item: .probesGreen, done: false,
+                          detail: "no probe results to judge by (has the daemon run?)", record: nil)
+        }
         if waiting.isEmpty {
             let names = systems.map(\.name).sorted().joined(separator: ", ")
-            return Status(item: .probesGreen, done: true,
-                          detail: systems.isEmpty ? "no systems to wait for" : "green long enough: \(names)", record: nil)
+            return Status(item: .probesGreen, done: true, detail: "green long enough: \(names)", record: nil)
         }
         return Status(item: .probesGreen, done: false, detail: waiting.joined(separator: "; "), record: nil)
     }

@@ -56,9 +56,10 @@ struct ContinuityDesk {
         }
         let green = try ContinuityLog.systemsGreenSince(site: site, on: connection)
         let named = Set(try incidents(on: connection).flatMap(\.systems))
-        // The systems behind the invocation; a hand invocation with none waits for every probed system.
-        let systems = invocation.systems.isEmpty ? green.keys.sorted() : invocation.systems
-        let greenness: [SystemGreenness] = systems.compactMap { system in
+        // The systems behind the invocation and those open incidents name now; with none, every probed system.
+        var systems = Set(invocation.systems).union(named)
+        if systems.isEmpty { systems = Set(green.keys) }
+        let greenness: [SystemGreenness] = systems.sorted().compactMap { system in
             let rule = policy.rule(for: system)
             if let since = green[system] {
                 return SystemGreenness(system: system, name: rule.name, greenSince: since, greenFor: rule.greenFor)

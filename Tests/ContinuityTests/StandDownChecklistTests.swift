@@ -71,3 +71,11 @@ import Testing
         #expect(StandDownDecision.decide(checklist, override: nil) == .allowed(overridden: []))
     }
 }
+
+extension StandDownChecklistTests {
+    @Test func withNoSystemToJudgeByProbesGreenStaysOpen() {
+        let checklist = StandDownChecklist(invokedAt: invoked, records: [], systems: [], now: utc("2026-11-23T12:00:00Z"))
+        #expect(checklist.statuses.first?.done == false)
+        #expect(checklist.statuses.first?.detail == "no probe results to judge by (has the daemon run?)")
+    }
+}
