@@ -84,16 +84,17 @@ enum SystemReader {
         for rule in rules {
             let here = rule.source ?? SourceLocation(file: "site.conf", line: 0)
             if let first = seen[rule.id] {
-                errors.append(ConfigurationError(file: here.file, line: here.line,
-                                                 message: "[System] ID=\(rule.id) is defined twice (first at line \(first.line))"))
+                errors.append(ConfigurationError(
+                    file: here.file, line: here.line,
+                    message: "[System] ID=\(rule.id) is defined twice (first at line \(first.line))"))
                 continue
             }
             seen[rule.id] = here
             if !probed.contains(rule.id) {
-                let known = probed.sorted().joined(separator: ", ")
+                let known = probed.isEmpty ? "none" : probed.sorted().joined(separator: ", ")
                 errors.append(ConfigurationError(
                     file: here.file, line: here.line,
-                    message: "[System] ID=\(rule.id) is not the System= of any probe (known: \(known.isEmpty ? "none" : known))"))
+                    message: "[System] ID=\(rule.id) is not the System= of any probe (known: \(known))"))
             }
         }
     }

@@ -135,7 +135,8 @@ public struct ContinuityPolicy: Sendable {
         if incident.intermittent || incident.impact == .minor {
             let what = incident.intermittent ? "is intermittent (flapping)" : "has a minor-impact incident"
             let level: ContinuityLevel = inHours ? .degraded : .watch
-            return finding(level, "R3", "\(name) \(what) since \(clockText(incident.startedAt, now: now)): \(level.action)")
+            let since = clockText(incident.startedAt, now: now)
+            return finding(level, "R3", "\(name) \(what) since \(since): \(level.action)")
         }
         switch rule.criticality {
         case .low:

@@ -87,9 +87,9 @@ struct HoursClock {
     {
         guard !moments.isEmpty, end > start else { return nil }
         var found: (CriticalMoment, Timestamp)?
-        walk(from: start.millisecondsSinceEpoch + 1, to: end.millisecondsSinceEpoch + 1) { minuteStart, weekday, minute in
+        walk(from: start.millisecondsSinceEpoch + 1, to: end.millisecondsSinceEpoch + 1) { minuteStart, day, minute in
             guard minuteStart > start.millisecondsSinceEpoch else { return true }
-            if let moment = moments.first(where: { $0.minute == minute && $0.weekdays.contains(weekday) }) {
+            if let moment = moments.first(where: { $0.minute == minute && $0.weekdays.contains(day) }) {
                 found = (moment, Timestamp(millisecondsSinceEpoch: minuteStart))
                 return false
             }

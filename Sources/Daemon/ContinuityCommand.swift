@@ -137,20 +137,23 @@ enum ContinuityCommand {
 
     // MARK: Shared
 
-    static func required(_ name: String, _ parsed: ParsedArguments, _ command: String) throws(CommandFailure) -> String {
+    static func required(_ name: String, _ parsed: ParsedArguments,
+                         _ command: String) throws(CommandFailure) -> String {
         guard let value = parsed.option(name) else { throw .usage("--\(name) is required", command: command) }
         return value
     }
 
     static func desk(_ parsed: ParsedArguments, command: String) throws(CommandFailure) -> ContinuityDesk {
-        let configuration = try CommandLineTool.loadConfiguration(parsed.option("config") ?? CommandLineTool.defaultConfig)
+        let directory = parsed.option("config") ?? CommandLineTool.defaultConfig
+        let configuration = try CommandLineTool.loadConfiguration(directory)
         let desk = ContinuityDesk(configuration: configuration)
         try desk.checkSite(parsed.option("site"), command: command)
         return desk
     }
 
     /// Runs `body` in one log transaction beside a running daemon (or without one).
-    static func write<T>(_ parsed: ParsedArguments, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
+    static func write<T>(_ parsed: ParsedArguments,
+                         _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
         let store = FailureLogStore(stateDirectory: parsed.option("state") ?? CommandLineTool.defaultState)
         let session: LogSession
         do {

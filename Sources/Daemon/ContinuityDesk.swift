@@ -105,15 +105,17 @@ struct ContinuityDesk {
                    at now: Timestamp) throws -> (invocation: ContinuityInvocationRow, overridden: [ChecklistItem]) {
         let connection = transaction.connection
         guard let open = try openInvocation(on: connection) else {
-            throw CommandFailure(code: .dataError, message: "\(site) is not in contingency: there is nothing to stand down")
+            throw CommandFailure(code: .dataError,
+                                 message: "\(site) is not in contingency: there is nothing to stand down")
         }
         let checklist = try checklist(for: open, on: connection, at: now)
         switch StandDownDecision.decide(checklist, override: override) {
         case .refused(let items):
             let lines = items.map { "  \($0.item.rawValue): \($0.item.title) — \($0.detail)" }
+            let count = items.count == 1 ? "1 checklist item is" : "\(items.count) checklist items are"
             throw CommandFailure(
                 code: .dataError,
-                message: "stand-down refused: \(items.count) checklist item\(items.count == 1 ? " is" : "s are") open:\n"
+                message: "stand-down refused: \(count) open:\n"
                     + lines.joined(separator: "\n")
                     + "\nRecord them with 'courtwatch continuity check --site \(site) --item ITEM --by NAME', or stand "
                     + "down anyway with --override REASON.")

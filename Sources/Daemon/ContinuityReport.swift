@@ -30,7 +30,8 @@ struct ContinuityReport {
         var lines = ["\(siteName) (\(site))"]
         if let invocation {
             let who = invocation.automatic ? "courtwatch (AutoInvoke=yes)" : invocation.invokedBy
-            lines.append("Level:        \(level) since \(clock.format(state.since ?? invocation.invokedAt, relativeTo: now))"
+            let since = clock.format(state.since ?? invocation.invokedAt, relativeTo: now)
+            lines.append("Level:        \(level) since \(since)"
                          + " — invoked by \(who): \(invocation.invokedReason) (invocation #\(invocation.id))")
         } else {
             lines.append("Level:        NORMAL (contingency not invoked)")
@@ -46,7 +47,8 @@ struct ContinuityReport {
             let open = checklist.openItems.count
             lines.append("Stand-down checklist (\(open) of \(checklist.statuses.count) open):")
             for status in checklist.statuses {
-                lines.append("  [\(status.done ? "x" : " ")] \(status.item.rawValue): \(status.item.title) — \(status.detail)")
+                let box = status.done ? "[x]" : "[ ]"
+                lines.append("  \(box) \(status.item.rawValue): \(status.item.title) — \(status.detail)")
             }
         }
         return lines.joined(separator: "\n")

@@ -118,12 +118,16 @@ final class ContinuityWatcher: @unchecked Sendable {
     }
 
     /// One evaluation inside one transaction; returns a line to log when something changed.
-    static func evaluate(_ desk: ContinuityDesk, _ transaction: inout LogTransaction, at now: Timestamp) throws -> String? {
+    static func evaluate(_ desk: ContinuityDesk, _ transaction: inout LogTransaction,
+                         at now: Timestamp) throws -> String? {
         let connection = transaction.connection
         let recommendation = try desk.recommendation(on: connection, at: now)
         let stored = try ContinuityLog.state(site: desk.site, on: connection)
         let storedPayload = try connection.firstRow(
-            "SELECT e.payload FROM continuity_levels c JOIN events e ON e.seq = c.recommendation_event WHERE c.site_id = ?",
+            """
+            SELECT e.payload FROM continuity_levels c JOIN events e ON e.seq = c.recommendation_event
+            WHERE c.site_id = ?
+            """,
             [desk.site]) { $0.text(0) ?? "" } ?? nil
         let fields = storedPayload.flatMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

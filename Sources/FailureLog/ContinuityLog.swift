@@ -74,9 +74,10 @@ public enum ContinuityLog {
             """, [site]
         ) { row in
             ContinuityStateRow(
-                siteID: site, level: row.text(0) ?? "normal", since: row.int(1).map(Timestamp.init(millisecondsSinceEpoch:)),
-                invocationID: row.int(2), recommendedLevel: row.text(3) ?? "normal",
-                recommendedWhy: JSONStrings.parse(row.text(4) ?? "[]"), recommendedAt: row.int(5).map(Timestamp.init(millisecondsSinceEpoch:)))
+                siteID: site, level: row.text(0) ?? "normal",
+                since: row.int(1).map(Timestamp.init(millisecondsSinceEpoch:)), invocationID: row.int(2),
+                recommendedLevel: row.text(3) ?? "normal", recommendedWhy: JSONStrings.parse(row.text(4) ?? "[]"),
+                recommendedAt: row.int(5).map(Timestamp.init(millisecondsSinceEpoch:)))
         }
         return row ?? ContinuityStateRow(siteID: site, level: "normal", since: nil, invocationID: nil,
                                          recommendedLevel: "normal", recommendedWhy: [], recommendedAt: nil)

@@ -54,8 +54,8 @@ extension LogTransaction {
                 overridden_items = ?, stood_down_at_ms = ?, stood_down_event = ?
             WHERE id = ?
             """,
-            [by, reason, override, override == nil ? nil : openItems.joined(separator: ","), time.millisecondsSinceEpoch,
-             seq, invocation.id])
+            [by, reason, override, override == nil ? nil : openItems.joined(separator: ","),
+             time.millisecondsSinceEpoch, seq, invocation.id])
         try recordLevel(site: site, level: "normal", previous: previous, by: by, reason: reason, automatic: false,
                         invocation: invocation.id, at: time)
     }
@@ -104,7 +104,8 @@ extension LogTransaction {
         let open: Int64? = level == "normal" ? nil : invocation
         try connection.execute(
             """
-            INSERT INTO continuity_levels (site_id, level, since_ms, invocation_id, changed_event) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO continuity_levels (site_id, level, since_ms, invocation_id, changed_event)
+            VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (site_id) DO UPDATE SET level = excluded.level, since_ms = excluded.since_ms,
                 invocation_id = excluded.invocation_id, changed_event = excluded.changed_event
             """, [site, level, time.millisecondsSinceEpoch, open, seq])
