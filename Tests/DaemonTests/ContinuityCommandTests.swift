@@ -29,23 +29,15 @@ import Testing
         return directory.subpath("config")
     }
 
-    /// Opens an incident the way `courtwatch incidents open` does: an event and its row, in one transaction.
+    /// Opens an incident the way `courtwatch incidents open` does, started some minutes ago.
     static func openIncident(state: String, system: String, startedMinutesAgo: Int64, planned: Bool = false) throws {
         let session = try LogSession(store: FailureLogStore(stateDirectory: state))
         defer { session.close() }
-        let started = Timestamp.now.millisecondsSinceEpoch - startedMinutesAgo * 60_000
+        let started = Timestamp.now + .seconds(-startedMinutesAgo * 60)
         try session.write { transaction in
-            let seq = try transaction.append(kind: EventKind.incidentOpened, at: .now, payload: [
-                "kind": "manual", "title": .string("\(system) not working"), "site": "test-site",
-                "system": .string(system), "systems": [.string(system)], "impact": "major", "planned": .bool(planned),
-                "origin": "manual", "by": "ops", "started_at_ms": .integer(started), "cause": "reported by staff",
-            ])
-            try transaction.connection.execute(
-                """
-                INSERT INTO incidents (site_id, system, title, cause, started_at_ms, opened_event, kind, impact, planned,
-                    origin, recorded_by)
-                VALUES ('test-site', ?, ?, 'reported by staff', ?, ?, 'manual', 'major', ?, 'manual', 'ops')
-                """, [system, "\(system) not working", started, seq, planned])
+            try transaction.openManualIncident(
+                ManualIncident(site: "test-site", systems: [system], title: "\(system) not working", by: "ops",
+                               impact: .major, planned: planned, startedAt: started), at: .now)
         }
     }
 
