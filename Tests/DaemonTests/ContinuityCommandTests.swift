@@ -212,6 +212,17 @@ import Testing
         #expect(try CourtwatchProcess.run(["status", "--state", state]).stdout
                 .contains("*** MAJOR (paper mode, escalated) since "))
 
+        // The CLI reads and writes beside the running daemon.
+        let common = ["--config", config, "--state", state]
+        let check = try CourtwatchProcess.run(["continuity", "check", "--site", "test-site", "--item", "partner-em",
+                                               "--by", "B. Clerk", "--note", "supplier acknowledged by phone"] + common)
+        #expect(check.code == 0, "\(check.stderr)")
+        let shown = Self.json(try CourtwatchProcess.run(["continuity", "status", "--json"] + common).stdout)
+        #expect(shown["level"] as? String == "major")
+        #expect((shown["invocation"] as? [String: Any])?["by"] as? String == "courtwatch")
+        #expect((shown["open_items"] as? [String])?.contains("partner-em") == false)
+        #expect((shown["open_items"] as? [String])?.contains("probes-green") == true)
+
         daemon.signal(SIGTERM)
         #expect(daemon.wait(timeout: .seconds(10)) == 0)
         // One recommendation event per change, not one per evaluation.
