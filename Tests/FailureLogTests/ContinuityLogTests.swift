@@ -71,4 +71,54 @@ import Testing
         #expect(state.recommendedAt == t0)
         #expect(state.level == "normal")
     }
+
+    @Test func openIncidentsIncludeOtherSitesWhoseScopeNamesThisOne() throws {
+        let directory = TemporaryDirectory()
+        let log = try LogSession(store: FailureLogStore(stateDirectory: directory.subpath("state")))
+        defer { log.close() }
+        let national = try log.write {
+            try $0.openManualIncident(ManualIncident(site: "hub", systems: ["cjsm"], title: "CJSM national outage",
+                                                     by: "ops", impact: .critical, planned: false, startedAt: t0), at: t0)
+        }
+        try log.write { try $0.addIncidentScope(national, site: "s", systems: ["cjsm"], by: "ops", at: t0) }
+        let local = try log.write {
+            try $0.openManualIncident(ManualIncident(site: "s", systems: ["dcs", "cvp"], title: "Wi-Fi down", by: "ops",
+                                                     impact: .minor, planned: true, startedAt: t0), at: t0)
+        }
+        let rows = try ContinuityLog.openIncidents(site: "s", on: log.connection)
+        #expect(rows.map(\.id) == [national, local])
+        #expect(rows.first?.systems == ["cjsm"])
+        #expect(rows.first?.impact == "critical")
+        #expect(Set(rows.last?.systems ?? []) == ["dcs", "cvp"])
+        #expect(rows.last?.planned == true)
+        try log.write { try $0.resolveIncident(local, by: "ops", text: "fixed", at: t0 + .seconds(60)) }
+        #expect(try ContinuityLog.openIncidents(site: "s", on: log.connection).map(\.id) == [national])
+    }
+
+    @Test func aSystemIsGreenSinceItsLastProbeTurnedUpAndNotWhileAnIncidentNamesIt() throws {
+        let directory = TemporaryDirectory()
+        let log = try LogSession(store: FailureLogStore(stateDirectory: directory.subpath("state")))
+        defer { log.close() }
+        let probes: [(String, String, String, Int64)] = [
+            ("cp-signin", "common-platform", "up", 1000), ("cp-app", "common-platform", "up", 5000),
+            ("dcs-landing", "dcs", "down", 2000), ("cjsm-smtp", "cjsm", "up", 3000),
+        ]
+        for (id, system, state, since) in probes {
+            try log.connection.execute(
+                """
+                INSERT INTO probes (id, site_id, name, kind, target, system, critical, interval_ms, active, state,
+                    state_since_ms)
+                VALUES (?, 's', ?, 'http', 'x', ?, 0, 30000, 1, ?, ?)
+                """, [id, id, system, state, since])
+        }
+        try log.write {
+            _ = try $0.openManualIncident(ManualIncident(site: "s", systems: ["cjsm"], title: "slow", by: "ops",
+                                                         impact: .major, planned: false, startedAt: t0), at: t0)
+        }
+        let green = try ContinuityLog.systemsGreenSince(site: "s", on: log.connection)
+        #expect(green.keys.sorted() == ["cjsm", "common-platform", "dcs"])
+        #expect(green["common-platform"] == Timestamp(millisecondsSinceEpoch: 5000))
+        #expect(green["dcs"] == .some(nil))
+        #expect(green["cjsm"] == .some(nil))
+    }
 }
