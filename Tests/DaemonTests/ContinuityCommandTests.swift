@@ -231,4 +231,27 @@ import Testing
         #expect(recommendations.map { Self.json($0.payload)["level"] as? String } == ["major", "contingency"])
         #expect(try CourtwatchProcess.run(["log", "verify", "--state", state]).code == 0)
     }
+
+    @Test func aReloadedRuleAppliesAtOnce() throws {
+        let server = try LoopbackServer { _ in .http(status: 200, body: "ok") }
+        defer { server.stop() }
+        let directory = TemporaryDirectory("courtwatch-continuity-reload")
+        let patient = Self.systems.replacingOccurrences(of: "RTO=30m", with: "RTO=2h")
+        let config = Self.configuration(in: directory, port: Int(server.port), systems: patient)
+        let state = directory.subpath("state")
+        let daemon = try CourtwatchProcess(["run", "--config", config, "--state", state])
+        func recommended() throws -> String? {
+            let status = Self.json(try CourtwatchProcess.run(["status", "--state", state, "--json"]).stdout)
+            return (status["continuity"] as? [String: Any])?["recommended_level"] as? String
+        }
+        #expect(try eventually(timeout: .seconds(20)) { try recommended() != nil }, "\(daemon.standardError)")
+        try Self.openIncident(state: state, system: "common-platform", startedMinutesAgo: 40)
+        #expect(try eventually(timeout: .seconds(15)) { try recommended() == "degraded" }, "\(daemon.standardError)")
+
+        directory.write("config/site.conf", SiteFixture.siteConf + Self.systems)
+        daemon.signal(SIGHUP)
+        #expect(try eventually(timeout: .seconds(15)) { try recommended() == "contingency" }, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: .seconds(10)) == 0)
+    }
 }
