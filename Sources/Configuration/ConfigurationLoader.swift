@@ -23,6 +23,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// `[System]` sections of site.conf (continuity rules); see `continuityRules` for every system's rule.
+    public var systems: [SystemContinuityRule] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -48,6 +50,7 @@ public enum ConfigurationLoader {
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
+        var systems: [SystemContinuityRule] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
@@ -62,6 +65,9 @@ public enum ConfigurationLoader {
                 if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
                     maintenance.append(window)
                 }
+            }
+            for section in keyFile.sections where section.name == "System" {
+                if let rule = SystemReader.read(section, file: keyFile.path, errors: &errors) { systems.append(rule) }
             }
         } else {
             errors.append(ConfigurationError(file: "\(directory)/site.conf", line: 0,
@@ -80,11 +86,12 @@ public enum ConfigurationLoader {
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
+        SystemReader.checkReferences(systems, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance)
+                                 maintenance: maintenance, systems: systems)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -151,9 +158,9 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where section.name != "Site" && section.name != "Maintenance" {
+        for section in keyFile.sections where !["Site", "Maintenance", "System"].contains(section.name) {
             errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site] and [Maintenance]"))
+                                             message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance] and [System]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))
