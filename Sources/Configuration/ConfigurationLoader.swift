@@ -19,6 +19,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// People from `staff/*.staff` (issue #6).
+    public var staff: [StaffMember] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -75,11 +77,12 @@ public enum ConfigurationLoader {
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
+        let staff = StaffDirectory.read(files: files, site: site, errors: &errors).members
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance)
+                                 maintenance: maintenance, staff: staff)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -100,7 +103,8 @@ public enum ConfigurationLoader {
         var relativePaths: [String] = []
         for relative in listing {
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if relative == "site.conf" || relative == "courtwatch.conf" || relative.hasSuffix(".probe") {
+            if relative == "site.conf" || relative == "courtwatch.conf" || relative.hasSuffix(".probe")
+                || relative.hasSuffix(".staff") || relative == "staff/holidays.conf" {
                 relativePaths.append(relative)
             }
         }
