@@ -18,17 +18,6 @@ public struct ProbeStatus: Sendable, Equatable {
     public var isReference = false
 }
 
-/// An incident row.
-public struct IncidentSummary: Sendable, Equatable {
-    public var id: Int64
-    public var probeID: String?
-    public var system: String?
-    public var title: String
-    public var cause: String
-    public var startedAt: Timestamp
-    public var resolvedAt: Timestamp?
-}
-
 /// The result of walking the hash chain.
 public struct ChainVerification: Sendable, Equatable {
     public var eventsChecked: Int64
@@ -87,18 +76,7 @@ public final class LogReader {
     }
 
     public func openIncidents() throws -> [IncidentSummary] {
-        try incidents(where: "resolved_at_ms IS NULL")
-    }
-
-    public func incidents(where condition: String = "1") throws -> [IncidentSummary] {
-        try connection.rows(
-            "SELECT id, probe_id, system, title, cause, started_at_ms, resolved_at_ms FROM incidents WHERE \(condition) ORDER BY id"
-        ) { row in
-            IncidentSummary(
-                id: row.int(0) ?? 0, probeID: row.text(1), system: row.text(2), title: row.text(3) ?? "",
-                cause: row.text(4) ?? "", startedAt: Timestamp(millisecondsSinceEpoch: row.int(5) ?? 0),
-                resolvedAt: row.int(6).map(Timestamp.init(millisecondsSinceEpoch:)))
-        }
+        try incidents(IncidentFilter(openOnly: true))
     }
 
     public func eventCount() throws -> Int64 {

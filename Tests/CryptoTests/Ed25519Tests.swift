@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test func theOpensslCommandVerifiesOurSignatureAndWeVerifyItsSignature() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let key = try Ed25519PrivateKey()
         let message = Array("seq,at,kind\n1,2026-11-22T09:00:00Z,incident.opened\n".utf8)
         try Data(message).write(to: URL(fileURLWithPath: directory.path + "/export.csv"))

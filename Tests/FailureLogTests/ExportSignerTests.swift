@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite struct ExportSignerTests {
     @Test func theKeyPairIsCreatedOnceWithAPrivateKeyOnlyTheOwnerCanRead() throws {
-        let state = try TemporaryDirectory()
+        let state = TemporaryDirectory()
         let first = try ExportSigner.loadOrCreate(stateDirectory: state.path)
         let attributes = try FileManager.default.attributesOfItem(atPath: first.privateKeyPath)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func aSignedFileVerifiesWithTheStockOpensslCommand() throws {
-        let state = try TemporaryDirectory()
+        let state = TemporaryDirectory()
         let signer = try ExportSigner.loadOrCreate(stateDirectory: state.path)
         let path = state.path + "/export.json"
         try signer.writeSigned(Array("{\"events\":[]}\n".utf8), to: path)
@@ -44,7 +44,7 @@ import TestSupport
     }
 
     @Test func aPrivateKeyOthersCanReadIsRefused() throws {
-        let state = try TemporaryDirectory()
+        let state = TemporaryDirectory()
         let signer = try ExportSigner.loadOrCreate(stateDirectory: state.path)
         chmod(signer.privateKeyPath, 0o644)
         #expect {
