@@ -15,20 +15,26 @@ public enum StaffFile {
 
     public static func path(for id: String, in directory: String) -> String { directory + "/staff/\(id).staff" }
 
+    /// The record as `Key=value` pairs, in file order.
+    public static func fields(for member: StaffMember) -> [(key: String, value: String)] {
+        var fields: [(key: String, value: String)] = [("ID", member.id), ("Name", member.name), ("Site", member.site),
+                                                      ("Role", member.role)]
+        if let team = member.team { fields.append(("Team", team)) }
+        if let manager = member.manager { fields.append(("Manager", manager)) }
+        fields.append(("TimeZone", member.timeZone))
+        fields.append(("WorkingHours", member.workingHours.text))
+        if !member.extraSystems.isEmpty { fields.append(("Systems", member.extraSystems.joined(separator: ","))) }
+        for range in member.leave { fields.append(("Leave", LeaveText.format(range))) }
+        if let hours = member.contractedHoursPerWeek {
+            fields.append(("ContractedHoursPerWeek", hours == hours.rounded() ? String(Int(hours)) : String(hours)))
+        }
+        return fields
+    }
+
     /// The file's text for `member`.
     public static func text(for member: StaffMember) -> String {
-        var lines = ["# Written by courtwatch staff add|edit; hand edits are kept only if they parse.", "[Staff]",
-                     "ID=\(member.id)", "Name=\(member.name)", "Site=\(member.site)", "Role=\(member.role)"]
-        if let team = member.team { lines.append("Team=\(team)") }
-        if let manager = member.manager { lines.append("Manager=\(manager)") }
-        lines.append("TimeZone=\(member.timeZone)")
-        lines.append("WorkingHours=\(member.workingHours.text)")
-        if !member.extraSystems.isEmpty { lines.append("Systems=\(member.extraSystems.joined(separator: ","))") }
-        for range in member.leave { lines.append("Leave=\(LeaveText.format(range))") }
-        if let hours = member.contractedHoursPerWeek {
-            lines.append("ContractedHoursPerWeek=\(hours == hours.rounded() ? String(Int(hours)) : String(hours))")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        "# Written by courtwatch staff add|edit (comments are not kept).\n[Staff]\n"
+            + fields(for: member).map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
     }
 
     /// Writes `member` to its file; with `replacing` false an existing file is refused.
