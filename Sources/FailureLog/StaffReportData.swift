@@ -49,6 +49,7 @@ extension StaffLog {
             }
         }
         if let since = offlineSince { gaps.append(TimeSpan(start: since, end: span.end)) }
+        if let since = stoppedSince { gaps.append(TimeSpan(start: since, end: span.end)) }
         return TimeSpan.union(gaps.compactMap { $0.clamped(to: span) })
     }
 
