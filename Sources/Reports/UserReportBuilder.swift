@@ -35,7 +35,9 @@ public enum UserReportBuilder {
         }
     }
 
-    public static func build(_ input: Input) -> UserReport {
+    public static func build(_ original: Input) -> UserReport {
+        var input = original
+        input.entries = linked(input.entries, to: input.incidents, site: input.member.site)
         let period = input.period
         let systems = Set(input.member.systems)
         let unknown = TimeSpan.union(input.unknown)
@@ -83,6 +85,22 @@ public enum UserReportBuilder {
                           rows: rows, entries: input.entries.sorted { ($0.at, $0.id) < ($1.at, $1.id) },
                           totals: totals, bySystem: bySystem, rules: input.rules, generatedAt: input.generatedAt,
                           zone: input.pattern.zone)
+    }
+
+    /// Entries with their links refreshed: an incident back-recorded after the entry was logged is linked too,
+    /// by the same rule as at logging time (same site, a shared system, overlapping time).
+    static func linked(_ entries: [StaffEntry], to incidents: [AccountableIncident], site: String) -> [StaffEntry] {
+        entries.map { entry in
+            var entry = entry
+            let span = entry.span
+            for incident in incidents where incident.site == site && !entry.incidentIDs.contains(incident.id)
+                && incident.systems.contains(where: entry.systems.contains)
+                && incident.start < span.end && (incident.end.map { $0 > span.start } ?? true) {
+                entry.incidentIDs.append(incident.id)
+            }
+            entry.incidentIDs.sort()
+            return entry
+        }
     }
 
     /// Whole minutes in `spans` (summed in milliseconds, then rounded to the nearest minute).

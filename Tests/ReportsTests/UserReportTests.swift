@@ -138,6 +138,19 @@ func date(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
         #expect(notice.contains("no risk flags visible"))
     }
 
+    @Test func anIncidentRecordedAfterTheEntryIsLinkedInTheReport() {
+        let late = StaffEntry(id: "e1", staffID: member.id, kind: .timeLost, at: at("2026-11-10T09:30:00Z"),
+                              end: at("2026-11-10T10:00:00Z"), systems: ["libra"], fields: ["minutes": "30"],
+                              recordedAt: at("2026-11-10T10:00:00Z"))
+        let report = UserReportBuilder.build(input([
+            incident(1, ["libra"], "2026-11-10T09:00:00Z", "2026-11-10T10:00:00Z"),
+            incident(2, ["cvp"], "2026-11-10T09:00:00Z", "2026-11-10T10:00:00Z"),
+        ], entries: [late]))
+        #expect(report.entries.first?.incidentIDs == [1])
+        #expect(report.totals.unmatchedSelfLoggedMinutes == 0)
+        #expect(report.rows.first?.selfLoggedMinutes == 30)
+    }
+
     @Test func contractedHoursPerWeekOverrideThePattern() {
         var changed = input([])
         changed.member.contractedHoursPerWeek = 35
