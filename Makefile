@@ -79,3 +79,9 @@ bench: bench-deps bench-build
 bench-smoke: bench-deps bench-build
 	COURTWATCH=$(CURDIR)/$(BENCH_BIN) BENCH_OUT=$(CURDIR)/bench-results/smoke BENCH_SIZES=200 BENCH_REPS=1 \
 	  STEADY_N=500 STEADY_DURATION=70 DETECT_TRIALS=1 bench/run.sh
+
+# Per-person report benchmark (issue 6, not a timed test): a year of incidents and entries for one person,
+# then `courtwatch report user` timed in each format. Settings: bench/report-user.sh (INCIDENTS, ENTRIES, RUNS).
+.PHONY: bench-report
+bench-report: bench-build
+	COURTWATCH=$(CURDIR)/$(BENCH_BIN) bench/report-user.sh

@@ -25,6 +25,8 @@ public struct SiteConfiguration: Sendable {
     public var maintenance: [MaintenanceWindow]
     /// `[System]` sections of site.conf (continuity rules); see `continuityRules` for every system's rule.
     public var systems: [SystemContinuityRule] = []
+    /// People from `staff/*.staff` (issue #6).
+    public var staff: [StaffMember] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -87,11 +89,12 @@ public enum ConfigurationLoader {
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
         SystemReader.checkReferences(systems, probes: probes, errors: &errors)
+        let staff = StaffDirectory.read(files: files, site: site, errors: &errors).members
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance, systems: systems)
+                                 maintenance: maintenance, systems: systems, staff: staff)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -112,7 +115,8 @@ public enum ConfigurationLoader {
         var relativePaths: [String] = []
         for relative in listing {
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if relative == "site.conf" || relative == "courtwatch.conf" || relative.hasSuffix(".probe") {
+            if relative == "site.conf" || relative == "courtwatch.conf" || relative.hasSuffix(".probe")
+                || relative.hasSuffix(".staff") || relative == "staff/holidays.conf" {
                 relativePaths.append(relative)
             }
         }

@@ -6,6 +6,8 @@ public enum ExitCode: Int32, Sendable {
     case usage = 64
     /// EX_DATAERR: the configuration or data is wrong.
     case dataError = 65
+    /// EX_NOPERM: the person has not shared what was asked for.
+    case noPermission = 77
 }
 
 /// A command that cannot go on: what to print and how to exit.

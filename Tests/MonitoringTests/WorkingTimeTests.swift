@@ -213,3 +213,30 @@ func date(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
         }
     }
 }
+
+@Suite struct LocalTimeTests {
+    let london = EuropeanSummerTime.london
+
+    @Test func localReadingsBecomeInstantsAroundTheChanges() {
+        #expect(london.instant(localDate: date("2026-03-29"), minute: 10 * 60) == at("2026-03-29T09:00:00Z"))
+        #expect(london.instant(localDate: date("2026-03-29"), minute: 30) == at("2026-03-29T00:30:00Z"))
+        // 01:30 does not exist that morning: it is read as 02:30 BST.
+        #expect(london.instant(localDate: date("2026-03-29"), minute: 90) == at("2026-03-29T01:30:00Z"))
+        // 01:30 happens twice in October: the first (BST) one.
+        #expect(london.instant(localDate: date("2026-10-25"), minute: 90) == at("2026-10-25T00:30:00Z"))
+        #expect(london.instant(localDate: date("2026-10-25"), minute: 3 * 60) == at("2026-10-25T03:00:00Z"))
+        #expect(london.instant(localDate: date("2026-07-01"), minute: 0) == at("2026-06-30T23:00:00Z"))
+    }
+
+    @Test func caseDataScreenCatchesObviousShapesOnly() {
+        #expect(CaseDataScreen.reason("could not open 01AB1234525") != nil)
+        #expect(CaseDataScreen.reason("client QQ123456C waited") != nil)
+        #expect(CaseDataScreen.reason("PNC 2019/0123456A") != nil)
+        #expect(CaseDataScreen.reason("checked DOB on paper") != nil)
+        #expect(CaseDataScreen.reason("could not record 3 contacts; used paper form B2") == nil)
+        #expect(Money.pence("£12.50") == 1250)
+        #expect(Money.pence("3.5") == 350)
+        #expect(Money.pence("3.555") == nil)
+        #expect(Money.format(pence: 1205) == "£12.05")
+    }
+}

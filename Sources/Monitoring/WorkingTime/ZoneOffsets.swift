@@ -61,3 +61,21 @@ public struct EuropeanSummerTime: ZoneOffsets {
         return (lastSunday(month: 3), lastSunday(month: 10))
     }
 }
+
+extension ZoneOffsets {
+    /// The instant at which local wall-clock time reads `date` `minute` (minutes after midnight). In the hour
+    /// the clocks go back it is the first of the two; in the hour they skip it is the instant an hour-later
+    /// reading would name, as a person writing "01:30" that night means.
+    public func instant(localDate date: CivilDate, minute: Int) -> Timestamp {
+        let local = date.daysSinceEpoch * 86_400_000 + Int64(minute) * 60_000
+        let before = offsetMilliseconds(at: Timestamp(millisecondsSinceEpoch: local - 86_400_000))
+        var guess = local - before
+        let atGuess = offsetMilliseconds(at: Timestamp(millisecondsSinceEpoch: guess))
+        if atGuess != before {
+            // The offset changed since yesterday: the reading is after the change unless it is in the gap.
+            let after = local - atGuess
+            if offsetMilliseconds(at: Timestamp(millisecondsSinceEpoch: after)) == atGuess { guess = after }
+        }
+        return Timestamp(millisecondsSinceEpoch: guess)
+    }
+}

@@ -1,1 +1,0 @@
-// The Reports module; see Package.swift for what it is for.
