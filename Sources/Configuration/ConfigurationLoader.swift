@@ -19,6 +19,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// `[Contact]` sections of site.conf, for the printed contacts sheet.
+    public var contacts: [SiteContact] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -44,6 +46,7 @@ public enum ConfigurationLoader {
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
+        var contacts: [SiteContact] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
@@ -53,6 +56,7 @@ public enum ConfigurationLoader {
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
             site = readSite(keyFile, errors: &errors)
+            contacts = ContactReader.read(keyFile, errors: &errors)
             for section in keyFile.sections where section.name == "Maintenance" {
                 if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
                     maintenance.append(window)
@@ -79,7 +83,7 @@ public enum ConfigurationLoader {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance)
+                                 maintenance: maintenance, contacts: contacts)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -144,9 +148,9 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where section.name != "Site" && section.name != "Maintenance" {
+        for section in keyFile.sections where !["Site", "Maintenance", "Contact"].contains(section.name) {
             errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site] and [Maintenance]"))
+                                             message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance] and [Contact]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))

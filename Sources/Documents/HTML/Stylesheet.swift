@@ -33,6 +33,8 @@ extension HTML {
         .date-boxes label, .time-boxes label { display: inline-block; margin-right: 8pt; font-weight: normal; }
         .status { font-weight: bold; border: 2px solid #0b0c0c; padding: 0 4pt; }
         .page-header, .page-footer { font-size: 12pt; border-top: 1px solid #0b0c0c; padding-top: 4pt; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; margin: 0; padding: 0; overflow: hidden;
+          clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
         .bar { display: inline-block; background: #505a5f; height: 10pt; }
         @media print {
           body { max-width: none; padding: 0; }
