@@ -103,8 +103,8 @@ public enum FormPDFRenderer {
             let rows = context.contacts.map { [$0.role, $0.name, $0.phone, $0.email, $0.hours] }
                 + PDFTable.blankRows(4, columns: 5)
             layout.table(PDFTable(
-                columns: [.init("Role", weight: 1.6), .init("Name", weight: 1.4), .init("Phone", weight: 1.3),
-                          .init("Email", weight: 2), .init("Hours", weight: 1.1)],
+                columns: [.init("Role", weight: 1.5), .init("Name", weight: 1.3), .init("Phone", weight: 1.2),
+                          .init("Email", weight: 2.4), .init("Hours", weight: 1)],
                 rows: rows, minimumRowHeight: 26))
         }
     }
