@@ -30,6 +30,17 @@ import Testing
         return try reader.recentEvents(kinds: ["forms.issued"], limit: 10)
     }
 
+    @Test func helpIsAvailableForEveryAction() throws {
+        for arguments in [["forms", "--help"], ["forms", "list", "--help"], ["forms", "render", "--help"],
+                          ["forms", "pack", "--help"]] {
+            let result = try CourtwatchProcess.run(arguments)
+            #expect(result.code == 0, "\(arguments)")
+            #expect(result.stdout.contains("USAGE: courtwatch forms list"), "\(arguments)")
+            #expect(result.stdout.contains("courtwatch forms render NAME"), "\(arguments)")
+        }
+        #expect(try CourtwatchProcess.run(["forms"]).code == 64)
+    }
+
     @Test func listNamesEveryFormAndItsJSONParses() throws {
         let text = try CourtwatchProcess.run(["forms", "list"])
         #expect(text.code == 0)

@@ -71,10 +71,13 @@ public enum FormHTMLRenderer {
             html.element("div", ["class": "field"]) { html in
                 html.element("label", ["for": id], text: label)
                 if let hint { html.element("p", ["class": "hint", "id": "\(id)-hint"], text: hint) }
+                // The hint is read out with the box (aria-describedby), as in the GOV.UK text input.
+                let described = hint == nil ? "" : "\(id)-hint"
                 if lines > 1 {
-                    html.element("textarea", ["id": id, "name": id, "rows": String(lines * 2)], text: "")
+                    html.element("textarea", ["id": id, "name": id, "rows": String(lines * 2),
+                                              "aria-describedby": described], text: "")
                 } else {
-                    html.void("input", ["type": "text", "id": id, "name": id])
+                    html.void("input", ["type": "text", "id": id, "name": id, "aria-describedby": described])
                 }
             }
         case .choice(let label, let options, let multiple, let hint):
