@@ -131,3 +131,21 @@ let fixedCreation: Int64 = 1_795_321_800
         #expect(PDFPage.literal(WinAnsi.encode("a(b)\\£")) == "(a\\(b\\)\\\\\\243)")
     }
 }
+
+@Suite struct PDFTableWidthTests {
+    @Test func narrowColumnsAreWidenedSoTheirWordsFitAndTheTableKeepsItsWidth() {
+        let table = PDFTable(columns: [.init("Number", weight: 0.3), .init("Charge wording", weight: 4),
+                                       .init("Plea", weight: 0.3, tickBoxes: ["Not guilty"])],
+                             rows: [["12", "Theft from a shop", ""]])
+        let widths = PageLayout.columnWidths(table, size: 12, available: 500)
+        #expect(abs(widths.reduce(0, +) - 500) < 0.001)
+        #expect(widths[0] >= PDFFont.helveticaBold.width(of: "Number", size: 12) + 8)
+        #expect(widths[2] >= PDFFont.helvetica.width(of: "Not guilty", size: 12) + 8)
+        #expect(widths[1] < 500 * 4 / 4.6, "the wide column gave up room")
+    }
+
+    @Test func weightsAreKeptWhenEveryWordAlreadyFits() {
+        let table = PDFTable(columns: [.init("A"), .init("B", weight: 3)], rows: [])
+        #expect(PageLayout.columnWidths(table, size: 12, available: 400) == [100, 300])
+    }
+}

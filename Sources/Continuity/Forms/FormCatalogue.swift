@@ -313,8 +313,8 @@ public enum FormCatalogue {
             FormSection("Cases", [
                 .table("Cases listed", columns: [
                     FormColumn("Time listed"), FormColumn("Case number or URN", weight: 1.6),
-                    FormColumn("Defendant full name", weight: 2.2), FormColumn("Prosecutor", weight: 1.3),
-                    FormColumn("Custody", weight: 1.5, tickBoxes: ["B", "C", "S"]),
+                    FormColumn("Defendant full name", weight: 2), FormColumn("Prosecutor", weight: 1.3),
+                    FormColumn("Custody", weight: 1.9, tickBoxes: ["B", "C", "S"]),
                     FormColumn("Interpreter (language)", weight: 1.4),
                     FormColumn("Video link", weight: 1.2, tickBoxes: yesNo),
                     FormColumn("Represented by", weight: 1.4),

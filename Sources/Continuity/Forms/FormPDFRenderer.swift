@@ -100,7 +100,10 @@ public enum FormPDFRenderer {
                 layout.paragraph("No contacts are set in the site's configuration. Add [Contact] sections to "
                     + "site.conf, or write the contacts in below.")
             }
-            let rows = context.contacts.map { [$0.role, $0.name, $0.phone, $0.email, $0.hours] }
+            // No-break spaces keep a phone number on one line.
+            let rows = context.contacts.map {
+                [$0.role, $0.name, $0.phone.replacing(" ", with: "\u{00A0}"), $0.email, $0.hours]
+            }
                 + PDFTable.blankRows(4, columns: 5)
             layout.table(PDFTable(
                 columns: [.init("Role", weight: 1.5), .init("Name", weight: 1.3), .init("Phone", weight: 1.2),

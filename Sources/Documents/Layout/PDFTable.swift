@@ -51,8 +51,7 @@ extension PageLayout {
     public mutating func table(_ table: PDFTable) {
         guard !table.columns.isEmpty else { return }
         let size = table.fontSize ?? bodySize
-        let totalWeight = table.columns.reduce(0) { $0 + max($1.weight, 0.0001) }
-        let widths = table.columns.map { contentWidth * max($0.weight, 0.0001) / totalWeight }
+        let widths = Self.columnWidths(table, size: size, available: contentWidth)
         let header = table.columns.map(\.title)
         let headerHeight = rowHeight(header, widths: widths, font: .helveticaBold, size: size, minimum: 0)
 
@@ -74,6 +73,40 @@ extension PageLayout {
             drawRow(row, widths: widths, columns: table.columns, font: .helvetica, size: size, height: height, fill: nil)
         }
         space(size * 0.75)
+    }
+
+    /// Widths from the columns' weights, then widened where a column's longest word (or its tick boxes)
+    /// would not fit, taking the room from columns that have some to spare, so words are not split
+    /// ("Numb-er") when the table as a whole is wide enough.
+    static func columnWidths(_ table: PDFTable, size: Double, available: Double) -> [Double] {
+        let totalWeight = table.columns.reduce(0) { $0 + max($1.weight, 0.0001) }
+        var widths = table.columns.map { available * max($0.weight, 0.0001) / totalWeight }
+        let minimums = table.columns.indices.map { index in
+            let column = table.columns[index]
+            var widest = column.title.split(separator: " ").map {
+                PDFFont.helveticaBold.width(of: String($0), size: size)
+            }.max() ?? 0
+            for row in table.rows where index < row.count {
+                for word in row[index].split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                    widest = max(widest, PDFFont.helvetica.width(of: String(word), size: size))
+                }
+            }
+            for label in column.tickBoxes {
+                widest = max(widest, size * 0.9 + 3 + PDFFont.helvetica.width(of: label, size: size))
+            }
+            return widest + 2 * cellPadding + 1
+        }
+        let deficit = zip(widths, minimums).reduce(0) { $0 + max(0, $1.1 - $1.0) }
+        let slack = zip(widths, minimums).reduce(0) { $0 + max(0, $1.0 - $1.1) }
+        guard deficit > 0, slack >= deficit else { return widths }
+        for index in widths.indices {
+            if widths[index] < minimums[index] {
+                widths[index] = minimums[index]
+            } else {
+                widths[index] -= (widths[index] - minimums[index]) * deficit / slack
+            }
+        }
+        return widths
     }
 
     private func rowHeight(
