@@ -48,7 +48,8 @@ enum ContactReader {
         let phone = reader.string("Phone")
         let email = reader.string("Email")
         if let phone, !isPlausiblePhone(phone) {
-            reader.fail("Phone", "Phone=\(phone) is not a phone number (digits, spaces, + ( ) - only, e.g. 0300 123 4567)")
+            reader.fail("Phone",
+                        "Phone=\(phone) is not a phone number (digits, spaces, + ( ) - only, e.g. 0300 123 4567)")
         }
         if let email, !isPlausibleEmail(email) {
             reader.fail("Email", "Email=\(email) is not an e-mail address like servicedesk@example.gov.uk")

@@ -64,7 +64,9 @@ enum FormsCommand {
             return .success
         }
         let nameWidth = FormCatalogue.all.map(\.name.count).max() ?? 4
-        func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        func padded(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(0, width - text.count))
+        }
         print("\(padded("ID", 7))  \(padded("NAME", nameWidth))  VERSION  TITLE")
         for form in FormCatalogue.all {
             print("\(padded(form.id, 7))  \(padded(form.name, nameWidth))  \(padded(form.version, 7))  \(form.title)")
@@ -86,7 +88,9 @@ enum FormsCommand {
         guard let form = FormCatalogue.form(named: name) else {
             throw .usage("unknown form '\(name)'; known forms: \(knownNames)", command: "forms")
         }
-        guard let format = parsed.option("format") else { throw .usage("--format pdf|html is required", command: "forms") }
+        guard let format = parsed.option("format") else {
+            throw .usage("--format pdf|html is required", command: "forms")
+        }
         guard format == "pdf" || format == "html" else {
             throw .usage("--format must be pdf or html, not '\(format)'", command: "forms")
         }
@@ -116,7 +120,8 @@ enum FormsCommand {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            throw CommandFailure(code: .failure, message: "\(out): cannot create the directory (\(error.localizedDescription))")
+            throw CommandFailure(code: .failure,
+                                 message: "\(out): cannot create the directory (\(error.localizedDescription))")
         }
         var entries: [FormPackIndex.Entry] = []
         for form in FormCatalogue.all {

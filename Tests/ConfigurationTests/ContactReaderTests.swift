@@ -42,7 +42,8 @@ import Testing
         #expect(configuration.contacts == [
             SiteContact(role: "Common Platform helpdesk", name: "HMCTS Service Desk", phone: "0300 123 4567",
                         email: "servicedesk@example.invalid", hours: "24/7"),
-            SiteContact(role: "Duty manager", phone: "+44 (0)116 222 3333", notes: "Out of hours: use the on-call phone"),
+            SiteContact(role: "Duty manager", phone: "+44 (0)116 222 3333",
+                        notes: "Out of hours: use the on-call phone"),
         ])
     }
 

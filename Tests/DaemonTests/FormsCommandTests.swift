@@ -61,7 +61,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let out = directory.subpath("em.pdf")
         let result = try CourtwatchProcess.run([
-            "forms", "render", "em-notification", "--site", "test-site", "--incident", "INC-7", "--courtroom", "Court 2",
+            "forms", "render", "em-notification", "--site", "test-site", "--incident", "INC-7",
+            "--courtroom", "Court 2",
             "--format", "pdf", "--out", out, "--by", "clerk-17", "--copies", "3", "--config", config, "--state", state,
         ])
         #expect(result.code == 0, "\(result.stderr)")
@@ -155,9 +156,11 @@ import Testing
              64, ["unknown form 'form-99'", "known forms: court-register", "site-contacts"]),
             (["forms", "render", "--site", "test-site", "--format", "pdf", "--out", out, "--config", config],
              64, ["needs a form NAME", "em-notification"]),
-            (["forms", "render", "daily-list", "--site", "test-site", "--format", "docx", "--out", out, "--config", config],
+            (["forms", "render", "daily-list", "--site", "test-site", "--format", "docx", "--out", out,
+              "--config", config],
              64, ["--format must be pdf or html"]),
-            (["forms", "render", "daily-list", "--site", "elsewhere", "--format", "pdf", "--out", out, "--config", config],
+            (["forms", "render", "daily-list", "--site", "elsewhere", "--format", "pdf", "--out", out,
+              "--config", config],
              65, ["unknown site 'elsewhere'", "is for site 'test-site'"]),
             (["forms", "pack", "--site", "test-site", "--config", config], 64, ["--out DIR is required"]),
             (["forms", "pack", "--site", "test-site", "--out", out, "--copies", "0", "--config", config],

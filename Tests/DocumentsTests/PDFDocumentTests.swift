@@ -8,7 +8,8 @@ let fixedCreation: Int64 = 1_795_321_800
 
 @Suite struct PDFDocumentTests {
     private func sampleDocument() -> [UInt8] {
-        var layout = PageLayout(info: PDFInfo(title: "Outage report – Leicester £", createdAtEpochSeconds: fixedCreation))
+        var layout = PageLayout(
+            info: PDFInfo(title: "Outage report – Leicester £", createdAtEpochSeconds: fixedCreation))
         layout.heading("Outage report")
         layout.paragraph("Staff lost 2 h 10 min – the fee was £35.50, café closed — it’s “odd” • done.")
         layout.tickBoxes(["Yes", "No"], ticked: ["Yes"])

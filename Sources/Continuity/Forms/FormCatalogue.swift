@@ -216,7 +216,8 @@ public enum FormCatalogue {
                 .choice("Order type", options: [
                     "Bail", "Community", "Post release", "Pre-trial", "Civil", "Immigration", "Special",
                 ]),
-                .text("Sentence type", hint: "For example, standard determinate sentence or community suspended sentence"),
+                .text("Sentence type",
+                      hint: "For example, standard determinate sentence or community suspended sentence"),
                 .choice("Requirements", options: ["Curfew", "Exclusion zone", "Trail", "Mandatory attendance",
                                                   "Alcohol"], multiple: true),
                 .choice("ISSP?", options: yesNo + ["Not known"]),

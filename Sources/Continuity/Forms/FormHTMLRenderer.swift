@@ -88,7 +88,10 @@ public enum FormHTMLRenderer {
                                  .joined(separator: " "))
                 for (index, option) in options.enumerated() {
                     let optionID = "\(id)-\(index + 1)"
-                    html.void("input", ["type": "checkbox", "id": optionID, "name": id, "value": option])
+                    // Radios when only one answer is right (GOV.UK), check boxes for "all that apply"; the
+                    // stylesheet draws both as square boxes so the screen matches the paper.
+                    html.void("input", ["type": multiple ? "checkbox" : "radio", "id": optionID, "name": id,
+                                        "value": option])
                     html.element("label", ["for": optionID], text: option)
                 }
             }
@@ -151,7 +154,9 @@ public enum FormHTMLRenderer {
             html.element("table") { html in
                 html.element("caption", text: "Contacts")
                 html.element("thead") { html in
-                    html.element("tr") { html in for title in titles { html.element("th", ["scope": "col"], text: title) } }
+                    html.element("tr") { html in
+                        for title in titles { html.element("th", ["scope": "col"], text: title) }
+                    }
                 }
                 html.element("tbody") { html in
                     for contact in context.contacts {
@@ -187,7 +192,7 @@ public enum FormHTMLRenderer {
         }
         for (index, option) in column.tickBoxes.enumerated() {
             let optionID = "\(id)-\(index + 1)"
-            html.void("input", ["type": "checkbox", "id": optionID, "name": id, "value": option,
+            html.void("input", ["type": "radio", "id": optionID, "name": id, "value": option,
                                 "aria-describedby": "\(id)-name"])
             html.element("label", ["for": optionID], text: option)
         }

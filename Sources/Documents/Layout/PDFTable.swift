@@ -70,7 +70,8 @@ extension PageLayout {
                 drawRow(header, widths: widths, columns: table.columns, font: .helveticaBold, size: size,
                         height: headerHeight, fill: table.headerFill)
             }
-            drawRow(row, widths: widths, columns: table.columns, font: .helvetica, size: size, height: height, fill: nil)
+            drawRow(row, widths: widths, columns: table.columns, font: .helvetica, size: size, height: height,
+                    fill: nil)
         }
         space(size * 0.75)
     }
@@ -140,7 +141,8 @@ extension PageLayout {
         var x = margins.left
         let top = cursor
         for (index, width) in widths.enumerated() {
-            currentPage.rectangle(x: x, y: top, width: width, height: height, fill: fill, stroke: .black, lineWidth: 0.5)
+            currentPage.rectangle(x: x, y: top, width: width, height: height, fill: fill, stroke: .black,
+                                  lineWidth: 0.5)
             let text = index < cells.count ? cells[index] : ""
             if text.isEmpty && fill == nil && !columns[index].tickBoxes.isEmpty {
                 drawTickBoxes(columns[index].tickBoxes, x: x + Self.cellPadding, top: top + Self.cellPadding,
