@@ -102,12 +102,15 @@ let fixedCreation: Int64 = 1_795_321_800
         var layout = PageLayout(info: PDFInfo(title: "Chart", createdAtEpochSeconds: fixedCreation))
         layout.barChart(BarChart(
             bars: [.init(label: "Common Platform", value: 130, valueText: "2 h 10 min"),
-                   .init(label: "Libra", value: 45, valueText: "45 min")],
+                   .init(label: "Libra", value: 45, valueText: "45 min"),
+                   .init(label: "Secure email (CJSM) to the police and the Crown Prosecution Service", value: 12,
+                         valueText: "12 min")],
             axisLabel: "minutes"))
         let bytes = layout.finish().bytes()
         #expect(try PDFTools.check(bytes).code == 0)
         let text = try PDFTools.text(bytes)
-        for expected in ["Common Platform", "Libra", "2 h 10 min", "45 min", "minutes", "150"] {
+        // The long label wraps instead of being cut off.
+        for expected in ["Common Platform", "Libra", "2 h 10 min", "45 min", "minutes", "150", "Prosecution Service"] {
             #expect(text.contains(expected), "missing \(expected)")
         }
         #expect(try PDFTools.inkCoverage(bytes) > 0.001)
