@@ -7,6 +7,10 @@ public struct DaemonSettings: Hashable, Sendable {
     public var listen: String = "127.0.0.1:8080"
     public var publicStatus = false
     public var tokensFile: String?
+    /// Records held in memory while the failure log cannot be written (disk full, read-only, locked).
+    public var maximumBufferedRecords = 1_000_000
+    /// How long each category of the log is kept (`[Retention]`).
+    public var retention = RetentionPolicy()
 
     public init() {}
 }
@@ -52,6 +56,7 @@ public enum ConfigurationLoader {
         if let daemonFile {
             let keyFile = KeyFile(path: daemonFile.path, text: daemonFile.text, errors: &errors)
             daemon = readDaemon(keyFile, errors: &errors)
+            daemon.retention = RetentionReader.read(keyFile, errors: &errors)
         }
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
@@ -124,14 +129,14 @@ public enum ConfigurationLoader {
 
     static func readDaemon(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> DaemonSettings {
         var settings = DaemonSettings()
-        for section in keyFile.sections {
+        for section in keyFile.sections where section.name != "Retention" {
             guard section.name == "Daemon" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon]"))
+                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon] and [Retention]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,
-                                       knownKeys: ["Listen", "PublicStatus", "TokensFile"])
+                                       knownKeys: ["Listen", "PublicStatus", "TokensFile", "MaxBufferedEvents"])
             if let listen = reader.string("Listen") {
                 if ListenAddress.isValid(listen) {
                     settings.listen = listen
@@ -141,6 +146,8 @@ public enum ConfigurationLoader {
             }
             settings.publicStatus = reader.boolean("PublicStatus") ?? false
             settings.tokensFile = reader.string("TokensFile")
+            settings.maximumBufferedRecords = reader.integer("MaxBufferedEvents", range: 1000...50_000_000)
+                ?? settings.maximumBufferedRecords
             errors += reader.errors
         }
         return settings
