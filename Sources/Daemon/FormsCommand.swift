@@ -96,6 +96,10 @@ enum FormsCommand {
         }
         guard let out = parsed.option("out") else { throw .usage("--out FILE is required", command: "forms") }
         let setup = try Setup(parsed)
+        if let note = FormsIssueRecorder.unknownIncidentNote(setup.context.incident,
+                                                             stateDirectory: setup.stateDirectory) {
+            print(note)
+        }
         let bytes = format == "pdf"
             ? FormPDFRenderer.render(form, context: setup.context).bytes()
             : Array(FormHTMLRenderer.render(form, context: setup.context).utf8)
@@ -117,6 +121,10 @@ enum FormsCommand {
         if parsed.wantsHelp { print(help); return .success }
         guard let out = parsed.option("out") else { throw .usage("--out DIR is required", command: "forms") }
         let setup = try Setup(parsed)
+        if let note = FormsIssueRecorder.unknownIncidentNote(setup.context.incident,
+                                                             stateDirectory: setup.stateDirectory) {
+            print(note)
+        }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {

@@ -35,7 +35,8 @@ enum FormsIssueRecorder {
             "forms": .array(forms.map { .object(["id": .string($0.id), "version": .string($0.version),
                                                  "count": .integer(Int64($0.count))]) }),
         ]
-        if let incident { payload["incident"] = .string(incident) }
+        // courtwatch's incident IDs are integers, as in the incident.* events; a paper reference stays text.
+        if let incident { payload["incident"] = Int64(incident).map(JSONValue.integer) ?? .string(incident) }
         if let by { payload["by"] = .string(by) }
         do {
             let session = try LogSession(store: FailureLogStore(stateDirectory: stateDirectory))
@@ -47,6 +48,20 @@ enum FormsIssueRecorder {
         } catch {
             return .notRecorded(reason: "\(stateDirectory): \(error)")
         }
+    }
+
+    /// A warning when `incident` looks like a courtwatch incident ID but the failure log has no such incident
+    /// (a typo would otherwise be printed on every page). Paper references such as "PAPER-3" pass as given.
+    static func unknownIncidentNote(_ incident: String?, stateDirectory: String) -> String? {
+        guard let incident, let id = Int64(incident),
+              let reader = try? LogReader(store: FailureLogStore(stateDirectory: stateDirectory))
+        else { return nil }
+        do {
+            guard try reader.incident(id) == nil else { return nil }
+        } catch {
+            return nil
+        }
+        return "Note: incident \(id) is not in the failure log at \(stateDirectory); it is printed as given."
     }
 
     /// One line for the command's output saying whether the issue was logged.

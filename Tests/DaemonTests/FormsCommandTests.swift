@@ -21,7 +21,7 @@ import Testing
 
             """)
         directory.write("config/gateway.probe", SiteFixture.probe(id: "gateway", kind: "tcp", url: "tcp://127.0.0.1:9",
-                                                                  interval: "30s"))
+                                                                  extra: "System=network", interval: "30s"))
         return directory.subpath("config")
     }
 
@@ -145,6 +145,33 @@ import Testing
         #expect(forms.allSatisfy { $0["count"] as? Int == 20 })
         #expect(payload["incident"] == nil && payload["by"] == nil)
         #expect(try CourtwatchProcess.run(["log", "verify", "--state", state]).code == 0)
+    }
+
+    @Test func aNumericIncidentIsRecordedAsAnIntegerAndAnUnknownOneIsPointedOut() throws {
+        let directory = TemporaryDirectory()
+        let state = directory.subpath("state")
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let config = configuration(in: directory)
+        let arguments = ["forms", "render", "it-failure-log", "--site", "test-site", "--format", "pdf",
+                         "--out", directory.subpath("log.pdf"), "--config", config, "--state", state]
+        let opened = try CourtwatchProcess.run([
+            "incidents", "open", "--site", "test-site", "--system", "network", "--by", "clerk-17",
+            "--text", "Network down", "--json", "--state", state, "--config", config,
+        ])
+        #expect(opened.stdout.contains("\"incident\":1"), "\(opened.stdout) \(opened.stderr)")
+        let known = try CourtwatchProcess.run(arguments + ["--incident", "1"])
+        #expect(known.code == 0 && !known.stdout.contains("Note: incident"), "\(known.stdout)")
+        let result = try CourtwatchProcess.run(arguments + ["--incident", "999"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Note: incident 999 is not in the failure log"), "\(result.stdout)")
+        let paper = try CourtwatchProcess.run(arguments + ["--incident", "PAPER-3"])
+        #expect(!paper.stdout.contains("Note: incident"))
+        let events = try formsIssuedEvents(stateDirectory: state)
+        #expect(events.count == 3)
+        #expect(try CourtwatchProcess.run(["log", "verify", "--state", state]).code == 0)
+        let numeric = try #require(events.first { $0.payload.contains("999") })
+        #expect(numeric.payload.contains("\"incident\":999"), "\(numeric.payload)")
+        #expect(events.contains { $0.payload.contains("\"incident\":\"PAPER-3\"") })
     }
 
     @Test func badUsageAndBadDataExitWithTheirCodesAndSayWhy() throws {
