@@ -23,6 +23,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// `[System]` sections of site.conf (continuity rules); see `continuityRules` for every system's rule.
+    public var systems: [SystemContinuityRule] = []
     /// `[Contact]` sections of site.conf, for the printed contacts sheet.
     public var contacts: [SiteContact] = []
 }
@@ -50,6 +52,7 @@ public enum ConfigurationLoader {
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
+        var systems: [SystemContinuityRule] = []
         var contacts: [SiteContact] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
@@ -66,6 +69,9 @@ public enum ConfigurationLoader {
                 if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
                     maintenance.append(window)
                 }
+            }
+            for section in keyFile.sections where section.name == "System" {
+                if let rule = SystemReader.read(section, file: keyFile.path, errors: &errors) { systems.append(rule) }
             }
         } else {
             errors.append(ConfigurationError(file: "\(directory)/site.conf", line: 0,
@@ -84,11 +90,12 @@ public enum ConfigurationLoader {
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
+        SystemReader.checkReferences(systems, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance, contacts: contacts)
+                                 maintenance: maintenance, systems: systems, contacts: contacts)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -155,9 +162,10 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where !["Site", "Maintenance", "Contact"].contains(section.name) {
-            errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance] and [Contact]"))
+        for section in keyFile.sections where !["Site", "Maintenance", "System", "Contact"].contains(section.name) {
+            errors.append(ConfigurationError(
+                file: keyFile.path, line: section.line,
+                message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance], [System] and [Contact]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))

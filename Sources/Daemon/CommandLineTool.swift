@@ -33,6 +33,7 @@ public enum CommandLineTool {
           sweep          Probe every line of a targets file once and print 'TARGET up|down'
           heartbeat      Tell the daemon a Kind=heartbeat probe's job has run
           report-problem Record that a system is not working for a member of staff
+          continuity     Paper mode: status and recommendation, invoke, stand-down, checklist
 
         Run 'courtwatch <command> --help' for a command's options.
         Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.

@@ -31,6 +31,7 @@ final class DaemonRunner {
     private var writer: LogWriter?
     private var control: ControlServer?
     private var retention: RetentionService?
+    private var continuity: ContinuityWatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -107,6 +108,9 @@ final class DaemonRunner {
                                          logger: logger.named("retention"))
         retention.start()
         self.retention = retention
+        let continuity = ContinuityWatcher(store: store, configuration: configuration, logger: logger.named("continuity"))
+        continuity.start()
+        self.continuity = continuity
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -152,6 +156,7 @@ final class DaemonRunner {
         notifier.stopping()
         control?.stop()
         retention.stop()
+        continuity.stop()
         engine?.stop(grace: options.shutdownGrace)
         writer.record(.event(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
         writer.close()
@@ -195,6 +200,7 @@ final class DaemonRunner {
         }
         options.configuration = next
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
+        continuity?.update(configuration: next)
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }

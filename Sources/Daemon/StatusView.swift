@@ -14,6 +14,8 @@ struct StatusSnapshot {
     var stateDirectory: String
     /// The running daemon's own report on its failure log: nil when healthy or not running.
     var logHealth: String?
+    /// The site's continuity level and recommendation (issue #5).
+    var continuity: ContinuityStatus?
 
     static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
         let store = FailureLogStore(stateDirectory: stateDirectory)
@@ -34,10 +36,12 @@ struct StatusSnapshot {
                                                      timeoutMilliseconds: 1000)
                 if let answer, answer != "ok" { health = answer }
             }
+            let site = try reader.site()
             return StatusSnapshot(
-                site: try reader.site(), probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
+                site: site, probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
                 recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
-                daemonRunning: running, stateDirectory: store.stateDirectory, logHealth: health)
+                daemonRunning: running, stateDirectory: store.stateDirectory, logHealth: health,
+                continuity: ContinuityStatus.read(site: site?.id, on: reader.connection))
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -54,6 +58,7 @@ struct StatusSnapshot {
         let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
         lines.append("\(siteName) — \(daemon)")
         if let logHealth { lines.append("FAILURE LOG PROBLEM: \(logHealth) (probing continues; records are held in memory)") }
+        if let banner = continuity?.banner(clock: clock, now: now) { lines.append(banner) }
         lines.append("")
         for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
         lines.append("")
@@ -126,6 +131,7 @@ struct StatusSnapshot {
             "probes": .array(probeValues),
             "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
+            "continuity": continuity?.json(clock: LocalClock(timeZone: site?.timeZone), now: .now) ?? .null,
         ]
         return value.canonicalText
     }
