@@ -25,6 +25,8 @@ public struct SiteConfiguration: Sendable {
     public var maintenance: [MaintenanceWindow]
     /// `[System]` sections of site.conf (continuity rules); see `continuityRules` for every system's rule.
     public var systems: [SystemContinuityRule] = []
+    /// `[Contact]` sections of site.conf, for the printed contacts sheet.
+    public var contacts: [SiteContact] = []
     /// People from `staff/*.staff` (issue #6).
     public var staff: [StaffMember] = []
 }
@@ -53,6 +55,7 @@ public enum ConfigurationLoader {
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
         var systems: [SystemContinuityRule] = []
+        var contacts: [SiteContact] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
@@ -63,6 +66,7 @@ public enum ConfigurationLoader {
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
             site = readSite(keyFile, errors: &errors)
+            contacts = ContactReader.read(keyFile, errors: &errors)
             for section in keyFile.sections where section.name == "Maintenance" {
                 if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
                     maintenance.append(window)
@@ -94,7 +98,7 @@ public enum ConfigurationLoader {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance, systems: systems, staff: staff)
+                                 maintenance: maintenance, systems: systems, contacts: contacts, staff: staff)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -162,9 +166,10 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where !["Site", "Maintenance", "System"].contains(section.name) {
-            errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance] and [System]"))
+        for section in keyFile.sections where !["Site", "Maintenance", "System", "Contact"].contains(section.name) {
+            errors.append(ConfigurationError(
+                file: keyFile.path, line: section.line,
+                message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance], [System] and [Contact]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))

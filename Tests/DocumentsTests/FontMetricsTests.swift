@@ -27,6 +27,11 @@ import Testing
         #expect(WinAnsi.encode("£é–—’“”•€") == [0xA3, 0xE9, 0x96, 0x97, 0x92, 0x93, 0x94, 0x95, 0x80])
         #expect(WinAnsi.encode("→ж") == [0x3F, 0x3F])
         #expect(WinAnsi.encode("a\tb\n") == [0x61, 0x20, 0x62, 0x20])
+        #expect(WinAnsi.encode("a\r\nb") == [0x61, 0x20, 0x62])
+        // Decomposed accents find their precomposed form; a multi-scalar emoji is one replacement.
+        #expect(WinAnsi.encode("Jose\u{301} S\u{30C}") == [0x4A, 0x6F, 0x73, 0xE9, 0x20, 0x8A])
+        #expect(WinAnsi.encode("👍🏽!") == [0x3F, 0x21])
+        #expect(WinAnsi.encode("q\u{301}") == [0x3F])
         #expect(PDFFont.helvetica.width(of: "→", size: 1000) == PDFFont.helvetica.width(of: "?", size: 1000))
     }
 

@@ -8,7 +8,8 @@ let fixedCreation: Int64 = 1_795_321_800
 
 @Suite struct PDFDocumentTests {
     private func sampleDocument() -> [UInt8] {
-        var layout = PageLayout(info: PDFInfo(title: "Outage report – Leicester £", createdAtEpochSeconds: fixedCreation))
+        var layout = PageLayout(
+            info: PDFInfo(title: "Outage report – Leicester £", createdAtEpochSeconds: fixedCreation))
         layout.heading("Outage report")
         layout.paragraph("Staff lost 2 h 10 min – the fee was £35.50, café closed — it’s “odd” • done.")
         layout.tickBoxes(["Yes", "No"], ticked: ["Yes"])
@@ -101,12 +102,15 @@ let fixedCreation: Int64 = 1_795_321_800
         var layout = PageLayout(info: PDFInfo(title: "Chart", createdAtEpochSeconds: fixedCreation))
         layout.barChart(BarChart(
             bars: [.init(label: "Common Platform", value: 130, valueText: "2 h 10 min"),
-                   .init(label: "Libra", value: 45, valueText: "45 min")],
+                   .init(label: "Libra", value: 45, valueText: "45 min"),
+                   .init(label: "Secure email (CJSM) to the police and the Crown Prosecution Service", value: 12,
+                         valueText: "12 min")],
             axisLabel: "minutes"))
         let bytes = layout.finish().bytes()
         #expect(try PDFTools.check(bytes).code == 0)
         let text = try PDFTools.text(bytes)
-        for expected in ["Common Platform", "Libra", "2 h 10 min", "45 min", "minutes", "150"] {
+        // The long label wraps instead of being cut off.
+        for expected in ["Common Platform", "Libra", "2 h 10 min", "45 min", "minutes", "150", "Prosecution Service"] {
             #expect(text.contains(expected), "missing \(expected)")
         }
         #expect(try PDFTools.inkCoverage(bytes) > 0.001)
@@ -129,5 +133,23 @@ let fixedCreation: Int64 = 1_795_321_800
 
     @Test func stringsEscapeParenthesesBackslashesAndHighBytes() {
         #expect(PDFPage.literal(WinAnsi.encode("a(b)\\£")) == "(a\\(b\\)\\\\\\243)")
+    }
+}
+
+@Suite struct PDFTableWidthTests {
+    @Test func narrowColumnsAreWidenedSoTheirWordsFitAndTheTableKeepsItsWidth() {
+        let table = PDFTable(columns: [.init("Number", weight: 0.3), .init("Charge wording", weight: 4),
+                                       .init("Plea", weight: 0.3, tickBoxes: ["Not guilty"])],
+                             rows: [["12", "Theft from a shop", ""]])
+        let widths = PageLayout.columnWidths(table, size: 12, available: 500)
+        #expect(abs(widths.reduce(0, +) - 500) < 0.001)
+        #expect(widths[0] >= PDFFont.helveticaBold.width(of: "Number", size: 12) + 8)
+        #expect(widths[2] >= PDFFont.helvetica.width(of: "Not guilty", size: 12) + 8)
+        #expect(widths[1] < 500 * 4 / 4.6, "the wide column gave up room")
+    }
+
+    @Test func weightsAreKeptWhenEveryWordAlreadyFits() {
+        let table = PDFTable(columns: [.init("A"), .init("B", weight: 3)], rows: [])
+        #expect(PageLayout.columnWidths(table, size: 12, available: 400) == [100, 300])
     }
 }

@@ -16,7 +16,8 @@ public enum PDFTools {
     /// The page count as qpdf reads it.
     public static func pageCount(_ bytes: [UInt8]) throws -> Int? {
         try withFile(bytes) { path, _ in
-            Int(try run("/usr/bin/qpdf", ["--show-npages", path]).output.trimmingCharacters(in: .whitespacesAndNewlines))
+            let output = try run("/usr/bin/qpdf", ["--show-npages", path]).output
+            return Int(output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 

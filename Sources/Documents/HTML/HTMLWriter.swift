@@ -1,5 +1,6 @@
 /// Builds HTML by appending elements; every text and attribute value goes through `HTML` escaping, so
-/// callers cannot forget it. Attributes keep the order given, so output is deterministic.
+/// callers cannot forget it. Attributes keep the order given, so output is deterministic; attributes
+/// with an empty value are left out (use `raw` for the rare empty attribute that matters).
 ///
 ///     var html = HTMLWriter()
 ///     html.element("h1", text: "Site contacts")
@@ -38,7 +39,8 @@ public struct HTMLWriter: Sendable {
 
     private mutating func open(_ tag: String, _ attributes: KeyValuePairs<String, String>) {
         html += "<\(tag)"
-        for (name, value) in attributes {
+        // An empty value leaves the attribute out, so callers can write optional attributes inline.
+        for (name, value) in attributes where !value.isEmpty {
             html += " \(name)=\"\(HTML.escapeAttribute(value))\""
         }
         html += ">"

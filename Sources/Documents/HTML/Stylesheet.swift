@@ -28,11 +28,17 @@ extension HTML {
         .field > label { display: block; font-weight: bold; }
         input[type=text], input[type=tel], input[type=email] { border: 2px solid #0b0c0c; padding: 4pt;
           width: 100%; box-sizing: border-box; min-height: 22pt; }
-        input[type=checkbox] { width: 14pt; height: 14pt; margin-right: 6pt; vertical-align: middle; }
+        input[type=checkbox], input[type=radio] { appearance: none; -webkit-appearance: none; width: 14pt;
+          height: 14pt; margin: 0 6pt 0 0; vertical-align: middle; border: 2px solid #0b0c0c; border-radius: 0;
+          background: #ffffff; }
+        input[type=checkbox]:checked, input[type=radio]:checked { background: #0b0c0c;
+          box-shadow: inset 0 0 0 3px #ffffff; }
         input.boxes-2 { width: 3em; } input.boxes-4 { width: 5em; }
         .date-boxes label, .time-boxes label { display: inline-block; margin-right: 8pt; font-weight: normal; }
         .status { font-weight: bold; border: 2px solid #0b0c0c; padding: 0 4pt; }
         .page-header, .page-footer { font-size: 12pt; border-top: 1px solid #0b0c0c; padding-top: 4pt; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; margin: 0; padding: 0; overflow: hidden;
+          clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
         .bar { display: inline-block; background: #505a5f; height: 10pt; }
         @media print {
           body { max-width: none; padding: 0; }

@@ -67,16 +67,29 @@ extension PageLayout {
                 newPage()
                 segmentTop = cursor
             }
-            let label = TextWrapper.lines(bar.label, font: .helvetica, size: size, width: labelWidth - 8).first ?? ""
-            let baseline = cursor + (rowHeight + size * 0.7) / 2
-            currentPage.text(label, x: margins.left, y: baseline, size: size)
+            // Long labels wrap (up to three lines) and the row grows to hold them.
+            let labelLines = Array(
+                TextWrapper.lines(bar.label, font: .helvetica, size: size, width: labelWidth - 8).prefix(3))
+            let height = max(rowHeight, Double(labelLines.count) * size * 1.2 + size * 0.6)
+            if height > rowHeight && height + axisHeight > remainingHeight && !atTopOfPage {
+                drawAxis(ticks: ticks, axisEnd: axisEnd, left: barLeft, width: barWidth, top: segmentTop,
+                         size: tickSize, label: chart.axisLabel)
+                newPage()
+                segmentTop = cursor
+            }
+            var labelBaseline = cursor + (height - Double(labelLines.count - 1) * size * 1.2 + size * 0.7) / 2
+            for line in labelLines {
+                currentPage.text(line, x: margins.left, y: labelBaseline, size: size)
+                labelBaseline += size * 1.2
+            }
+            let baseline = cursor + (height + size * 0.7) / 2
             let length = axisEnd > 0 ? barWidth * min(max(bar.value, 0), axisEnd) / axisEnd : 0
             if length > 0 {
-                currentPage.rectangle(x: barLeft, y: cursor + rowHeight * 0.2, width: length, height: rowHeight * 0.6,
-                                      fill: chart.barColor, stroke: nil)
+                currentPage.rectangle(x: barLeft, y: cursor + (height - rowHeight * 0.6) / 2, width: length,
+                                      height: rowHeight * 0.6, fill: chart.barColor, stroke: nil)
             }
             currentPage.text(bar.valueText, x: barLeft + length + 4, y: baseline, size: size)
-            setCursor(cursor + rowHeight)
+            setCursor(cursor + height)
         }
         drawAxis(ticks: ticks, axisEnd: axisEnd, left: barLeft, width: barWidth, top: segmentTop, size: tickSize,
                  label: chart.axisLabel)

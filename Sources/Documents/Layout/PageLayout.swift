@@ -44,18 +44,23 @@ public struct PageLayout {
     /// Body text size; 12 pt is the smallest GOV.UK recommends for print.
     public var bodySize: Double = 12
 
-    public private(set) var pages: [PDFPage] = [PDFPage()]
+    public private(set) var pages: [PDFPage]
     /// Distance from the top of the current page to where the next block starts.
     public private(set) var cursor: Double
 
-    public init(info: PDFInfo, margins: Margins = Margins()) {
+    public let pageWidth: Double
+    public let pageHeight: Double
+
+    /// A4 portrait, or A4 landscape for wide tables such as a daily list.
+    public init(info: PDFInfo, margins: Margins = Margins(), landscape: Bool = false) {
         self.info = info
         self.margins = margins
+        pageWidth = landscape ? PDFPage.a4Height : PDFPage.a4Width
+        pageHeight = landscape ? PDFPage.a4Width : PDFPage.a4Height
+        pages = [PDFPage(width: pageWidth, height: pageHeight)]
         cursor = margins.top
     }
 
-    public var pageWidth: Double { PDFPage.a4Width }
-    public var pageHeight: Double { PDFPage.a4Height }
     /// Width between the side margins.
     public var contentWidth: Double { pageWidth - margins.left - margins.right }
     /// Space left on the current page above the bottom margin.
@@ -65,7 +70,7 @@ public struct PageLayout {
 
     /// Starts a new page and puts the cursor at its top.
     public mutating func newPage() {
-        pages.append(PDFPage())
+        pages.append(PDFPage(width: pageWidth, height: pageHeight))
         cursor = margins.top
     }
 

@@ -24,8 +24,27 @@ public enum WinAnsi {
         }
     }
 
-    /// Encodes `text` one byte per Unicode scalar.
+    /// Encodes `text` one byte per character. A character written as a base letter plus combining accents
+    /// ("e" + U+0301) is matched to its precomposed WinAnsi form ("é"); one with no WinAnsi form becomes a
+    /// single `?`, however many scalars it has (an emoji with a skin-tone modifier is one `?`, not three).
     public static func encode(_ text: String) -> [UInt8] {
-        text.unicodeScalars.map(byte(for:))
+        text.map { character in
+            let scalars = character.unicodeScalars
+            if scalars.count == 1, let scalar = scalars.first { return byte(for: scalar) }
+            if character.isNewline { return 0x20 }
+            return precomposed(character) ?? replacement
+        }
+    }
+
+    /// The WinAnsi byte whose character is canonically equivalent to `character` (Swift compares
+    /// characters by canonical equivalence, so "e" + U+0301 equals "é").
+    private static func precomposed(_ character: Character) -> UInt8? {
+        for code in UInt8(0xC0)...UInt8(0xFF) where Character(UnicodeScalar(code)) == character {
+            return code
+        }
+        for (value, code) in upperControlRange {
+            if let scalar = UnicodeScalar(value), Character(scalar) == character { return code }
+        }
+        return nil
     }
 }
