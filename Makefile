@@ -85,3 +85,16 @@ bench-smoke: bench-deps bench-build
 .PHONY: bench-report
 bench-report: bench-build
 	COURTWATCH=$(CURDIR)/$(BENCH_BIN) bench/report-user.sh
+
+# Fuzzes the web server's request parser (issue 7) with libFuzzer: the parser's files alone, built with
+# -sanitize=fuzzer,address. Bounded by time and runs; the corpus grows in .build/fuzz-corpus (seeds in
+# Fuzz/corpus). FUZZ_SECONDS and FUZZ_RUNS override the bounds.
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 5000000
+.PHONY: fuzz
+fuzz:
+	@mkdir -p .build/fuzz-corpus/request-parser
+	swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/Web/HTTP/*.swift Fuzz/RequestParserFuzzer.swift \
+	  -o .build/fuzz-request-parser
+	.build/fuzz-request-parser -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=8192 \
+	  -artifact_prefix=.build/ .build/fuzz-corpus/request-parser Fuzz/corpus/request-parser

@@ -42,7 +42,8 @@ let package = Package(
         // Alert channels (webhook, e-mail, exec hook) with retries; every attempt is logged.
         .target(name: "Alerts", dependencies: ["Monitoring", "Curl", "Sockets", "Diagnostics"], swiftSettings: strict),
         // The HTTP/1.1 server on POSIX sockets and its routes.
-        .target(name: "Web", dependencies: ["Sockets", "Diagnostics", "Crypto"], swiftSettings: strict),
+        .target(name: "Web", dependencies: ["Sockets", "Diagnostics", "Crypto", "SQLite", "Monitoring", "FailureLog",
+                                     "Continuity", "Documents"], swiftSettings: strict),
         .target(
             name: "Daemon",
             dependencies: ["Monitoring", "Configuration", "Probing", "FailureLog", "SimulatedSite", "Sockets",
@@ -74,6 +75,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Monitoring", "TestSupport", "Diagnostics"],
                     swiftSettings: strict),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Sockets", "TestSupport", "Diagnostics"], swiftSettings: strict),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Sockets", "TestSupport", "Diagnostics", "Crypto", "FailureLog",
+                                                "Monitoring", "SQLite"], swiftSettings: strict),
     ]
 )

@@ -1,1 +1,0 @@
-// The Web module; see Package.swift for what it is for.
