@@ -327,7 +327,7 @@ public final class HTTPServer: @unchecked Sendable {
         default:
             return "unknown"
         }
-        return String(cString: text)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func format(_ value: Double) -> String {

@@ -1,0 +1,69 @@
+/// Every route the web surface serves, and in one table who may use it. Tests walk the whole table for
+/// every role and for a request without a token.
+public enum RouteID: String, Sendable, Hashable, CaseIterable {
+    case statusBoard = "GET /"
+    case health = "GET /healthz"
+    case metrics = "GET /metrics"
+    case openAPI = "GET /api/v1/openapi.json"
+    case statusAPI = "GET /api/v1/status"
+    case incidentList = "GET /api/v1/incidents"
+    case incidentShow = "GET /api/v1/incidents/{id}"
+    case incidentAcknowledge = "POST /api/v1/incidents/{id}/ack"
+    case incidentNote = "POST /api/v1/incidents/{id}/note"
+    case incidentResolve = "POST /api/v1/incidents/{id}/resolve"
+    case heartbeat = "POST /api/v1/heartbeat/{probe}"
+
+    public var method: String { String(rawValue.prefix { $0 != " " }) }
+    public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
+}
+
+/// Who may use a route.
+public struct AccessRule: Sendable, Equatable {
+    /// Roles whose tokens are accepted.
+    public var roles: Set<Role>
+    /// Open without a token: `.always` (health checks, the API description), `.whenPublicStatus`
+    /// (read-only status pages, with `PublicStatus=yes`) or `.never`.
+    public var anonymous: Anonymous
+
+    public enum Anonymous: Sendable, Equatable { case always, whenPublicStatus, never }
+}
+
+public enum AccessPolicy {
+    private static let everyone = Set(Role.allCases)
+    private static let readers: Set<Role> = [.ops, .siteLead, .manager, .unionRep, .staff]
+    private static let responders: Set<Role> = [.ops, .siteLead]
+
+    /// The table. Incident notes can name people, so incidents are never anonymous; status is.
+    public static func rule(for route: RouteID) -> AccessRule {
+        switch route {
+        case .statusBoard, .statusAPI: AccessRule(roles: everyone, anonymous: .whenPublicStatus)
+        case .health, .openAPI: AccessRule(roles: everyone, anonymous: .always)
+        case .metrics: AccessRule(roles: [.ops, .siteLead, .manager], anonymous: .whenPublicStatus)
+        case .incidentList, .incidentShow: AccessRule(roles: readers, anonymous: .never)
+        case .incidentAcknowledge, .incidentNote, .incidentResolve: AccessRule(roles: responders, anonymous: .never)
+        case .heartbeat: AccessRule(roles: [.ops], anonymous: .never)
+        }
+    }
+
+    /// The outcome of checking a request against the table.
+    public enum Decision: Sendable, Equatable {
+        case allowed
+        /// No token (or an unknown one) where one is needed: 401.
+        case unauthenticated
+        /// A valid token whose role may not use the route: 403.
+        case forbidden
+    }
+
+    /// `principal` nil means no token was sent.
+    public static func decide(_ route: RouteID, principal: Principal?, publicStatus: Bool) -> Decision {
+        let rule = rule(for: route)
+        guard let principal else {
+            switch rule.anonymous {
+            case .always: return .allowed
+            case .whenPublicStatus: return publicStatus ? .allowed : .unauthenticated
+            case .never: return .unauthenticated
+            }
+        }
+        return rule.roles.contains(principal.role) ? .allowed : .forbidden
+    }
+}

@@ -1,0 +1,81 @@
+import FailureLog
+import Continuity
+import Monitoring
+
+/// /metrics in the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per family,
+/// each family's samples together, label values escaped.
+enum MetricsText {
+    static func render(_ data: StatusData) -> String {
+        var out = ""
+        let site = data.site?.id ?? ""
+        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for sample in samples {
+                let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
+                out += labels.isEmpty ? "\(name) \(sample.value)\n" : "\(name){\(labels)} \(sample.value)\n"
+            }
+        }
+        func probeLabels(_ probe: ProbeStatus) -> [(String, String)] {
+            [("probe", probe.id), ("site", site), ("system", probe.system ?? "")]
+        }
+        let answering: Set<ProbeState> = [.up, .degraded, .recovering]
+        family("courtwatch_probe_success", "1 when the probe's last check answered (up, degraded or recovering).",
+               data.probes.map { (probeLabels($0), answering.contains($0.state) ? "1" : "0") })
+        family("courtwatch_probe_state", "The probe's current state, one series per state, 1 for the current one.",
+               data.probes.flatMap { probe in
+                   ProbeState.allCases.map { state in
+                       (probeLabels(probe) + [("state", state.rawValue)], probe.state == state ? "1" : "0")
+                   }
+               })
+        family("courtwatch_probe_duration_seconds", "How long the probe's last check took.",
+               data.probes.compactMap { probe in
+                   probe.lastLatencyMicroseconds.map { (probeLabels(probe), seconds(microseconds: $0)) }
+               })
+        family("courtwatch_probe_last_check_timestamp_seconds", "When the probe last ran, Unix time.",
+               data.probes.compactMap { probe in
+                   probe.lastCheck.map { (probeLabels(probe), seconds(milliseconds: $0.millisecondsSinceEpoch)) }
+               })
+        family("courtwatch_incidents_open", "Incidents open now.",
+               [([("site", site)], String(data.openIncidents.count))])
+        let level = data.continuity.flatMap { ContinuityLevel(rawValue: $0.level) } ?? .normal
+        family("courtwatch_continuity_level", "The site's continuity level, one series per level, 1 for the current one.",
+               ContinuityLevel.allCases.map { ([("site", site), ("level", $0.rawValue)], $0 == level ? "1" : "0") })
+        family("courtwatch_probe_loop_heartbeat_age_seconds",
+               "Seconds since the probe loop last went round (its lag); absent when no loop runs.",
+               data.health.loopAgeSeconds.map { [([], String(format3($0)))] } ?? [])
+        family("courtwatch_probe_loop_healthy", "1 when the probe loop runs and is not stalled.",
+               [([], data.health.loopProblem == nil ? "1" : "0")])
+        family("courtwatch_log_write_healthy", "1 when the failure log is being written; 0 while records are held in memory.",
+               [([], data.health.logProblem == nil ? "1" : "0")])
+        return out
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    private static func seconds(microseconds: Int64) -> String { decimal(microseconds, scale: 1_000_000, digits: 6) }
+    private static func seconds(milliseconds: Int64) -> String { decimal(milliseconds, scale: 1000, digits: 3) }
+
+    /// Exact decimal text for an integer count of a fraction of a second (no floating-point noise).
+    private static func decimal(_ value: Int64, scale: Int64, digits: Int) -> String {
+        let sign = value < 0 ? "-" : ""
+        let magnitude = value.magnitude
+        let whole = magnitude / UInt64(scale)
+        let fraction = String(magnitude % UInt64(scale))
+        return "\(sign)\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+
+    private static func format3(_ value: Double) -> String {
+        decimal(Int64((value * 1000).rounded()), scale: 1000, digits: 3)
+    }
+}

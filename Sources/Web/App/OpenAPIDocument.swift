@@ -1,0 +1,210 @@
+/// The hand-written OpenAPI 3.1 description served at /api/v1/openapi.json. It lists exactly the routes in
+/// `RouteID` (a test holds the two together).
+enum OpenAPIDocument {
+    static let text = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "courtwatch web API",
+        "version": "1",
+        "description": "Status, incidents, metrics and heartbeats of one courtwatch daemon. Authenticate with 'Authorization: Bearer TOKEN' (tokens are made by 'courtwatch token add'). Errors are JSON {\"error\": code, \"detail\": sentence}."
+      },
+      "servers": [{"url": "/"}],
+      "security": [{"bearer": []}],
+      "components": {
+        "securitySchemes": {
+          "bearer": {"type": "http", "scheme": "bearer", "description": "Roles: ops, site-lead, manager, union-rep, staff"}
+        },
+        "schemas": {
+          "Error": {
+            "type": "object", "required": ["error", "detail"],
+            "properties": {"error": {"type": "string"}, "detail": {"type": "string"}}
+          },
+          "Probe": {
+            "type": "object", "required": ["id", "name", "kind", "state", "critical"],
+            "properties": {
+              "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+              "system": {"type": ["string", "null"]}, "critical": {"type": "boolean"},
+              "state": {"type": "string", "enum": ["unknown", "up", "degraded", "suspect", "down", "recovering", "unreachable", "flapping"]},
+              "since": {"type": ["string", "null"], "format": "date-time"},
+              "last_check": {"type": ["string", "null"], "format": "date-time"},
+              "last_latency_us": {"type": ["integer", "null"]},
+              "last_result": {"type": ["string", "null"]}
+            }
+          },
+          "Incident": {
+            "type": "object", "required": ["id", "site", "systems", "kind", "title", "started_at", "status", "impact", "planned", "origin"],
+            "properties": {
+              "id": {"type": "integer"}, "site": {"type": "string"}, "probe": {"type": ["string", "null"]},
+              "system": {"type": ["string", "null"]}, "systems": {"type": "array", "items": {"type": "string"}},
+              "kind": {"type": "string"}, "title": {"type": "string"}, "cause": {"type": "string"},
+              "started_at": {"type": "string", "format": "date-time"},
+              "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+              "status": {"type": "string"}, "impact": {"type": "string"}, "planned": {"type": "boolean"},
+              "origin": {"type": "string"},
+              "acknowledged_by": {"type": ["string", "null"]},
+              "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+              "acknowledgement_expires_at": {"type": ["string", "null"], "format": "date-time"},
+              "resolved_by": {"type": ["string", "null"]}
+            }
+          },
+          "IncidentDetail": {
+            "allOf": [
+              {"$ref": "#/components/schemas/Incident"},
+              {
+                "type": "object",
+                "properties": {
+                  "timeline": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                      "seq": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                      "kind": {"type": "string"}, "by": {"type": "string"},
+                      "status": {"type": ["string", "null"]}, "text": {"type": ["string", "null"]}
+                    }
+                  }},
+                  "tickets": {"type": "array", "items": {"type": "string"}},
+                  "children": {"type": "array", "items": {"type": "string"}}
+                }
+              }
+            ]
+          },
+          "Status": {
+            "type": "object", "required": ["site", "health", "continuity", "probes", "open_incidents"],
+            "properties": {
+              "site": {"type": ["object", "null"], "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"type": "string"}}},
+              "health": {"type": "object", "properties": {
+                "ok": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "string"}}}},
+              "continuity": {"type": ["object", "null"], "properties": {
+                "level": {"type": "string"}, "since": {"type": ["string", "null"]},
+                "recommended_level": {"type": "string"}, "why": {"type": "array", "items": {"type": "string"}}}},
+              "probes": {"type": "array", "items": {"$ref": "#/components/schemas/Probe"}},
+              "open_incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}
+            }
+          },
+          "ActionResult": {
+            "type": "object", "required": ["ok", "incident", "action", "by", "at"],
+            "properties": {
+              "ok": {"type": "boolean"}, "incident": {"type": "integer"}, "action": {"type": "string"},
+              "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
+            }
+          },
+          "TextBody": {
+            "type": "object", "required": ["text"],
+            "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}}
+          }
+        },
+        "parameters": {
+          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}
+        },
+        "responses": {
+          "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      },
+      "paths": {
+        "/": {
+          "get": {
+            "summary": "The status board (HTML, reloads itself)", "operationId": "statusBoard",
+            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/healthz": {
+          "get": {
+            "summary": "200 'ok' when probing and logging work, 503 with the reasons otherwise", "operationId": "health",
+            "security": [],
+            "responses": {"200": {"description": "Healthy", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                          "503": {"description": "Unhealthy, with reasons", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+          }
+        },
+        "/metrics": {
+          "get": {
+            "summary": "Prometheus text format", "operationId": "metrics",
+            "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/openapi.json": {
+          "get": {
+            "summary": "This document", "operationId": "openAPI", "security": [],
+            "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}
+          }
+        },
+        "/api/v1/status": {
+          "get": {
+            "summary": "Site, health, continuity level, probes and open incidents", "operationId": "status",
+            "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+                          "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/incidents": {
+          "get": {
+            "summary": "Incidents, oldest first", "operationId": "listIncidents",
+            "parameters": [{"name": "open", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}}],
+            "responses": {"200": {"description": "Incidents", "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["incidents"],
+                             "properties": {"incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}}}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+                          "403": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/incidents/{id}": {
+          "get": {
+            "summary": "One incident with its timeline", "operationId": "showIncident",
+            "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
+            "responses": {"200": {"description": "The incident", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IncidentDetail"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+                          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/incidents/{id}/ack": {
+          "post": {
+            "summary": "Acknowledge an open incident (ops, site-lead)", "operationId": "acknowledgeIncident",
+            "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {
+              "type": "object", "properties": {"expires_in_minutes": {"type": "integer", "minimum": 1, "maximum": 10080}}}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+                          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+                          "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/incidents/{id}/note": {
+          "post": {
+            "summary": "Add a note to an incident's timeline (ops, site-lead)", "operationId": "noteIncident",
+            "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TextBody"}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+                          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+                          "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/incidents/{id}/resolve": {
+          "post": {
+            "summary": "Resolve an open incident by hand, saying why (ops, site-lead)", "operationId": "resolveIncident",
+            "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TextBody"}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+                          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+                          "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
+                          "422": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/heartbeat/{probe}": {
+          "post": {
+            "summary": "Record a heartbeat for a Kind=heartbeat probe (ops)", "operationId": "heartbeat",
+            "parameters": [{"name": "probe", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {
+                             "type": "object", "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}}}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+                          "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
+                          "503": {"$ref": "#/components/responses/Error"}}
+          }
+        }
+      }
+    }
+    """#
+}

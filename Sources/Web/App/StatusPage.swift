@@ -1,0 +1,112 @@
+import Foundation
+import Continuity
+import Documents
+import FailureLog
+import Monitoring
+
+/// The status board at `/`: server-rendered HTML, no JavaScript, reloaded by `<meta http-equiv=refresh>`.
+/// Every state is written in words (the colour of a badge only repeats them), headings give the page a
+/// structure screen readers can walk, tables have captions and header cells.
+enum StatusPage {
+    static func render(_ data: StatusData, now: Timestamp, refreshSeconds: Int) -> String {
+        let zone = TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!
+        let siteName = data.site?.name ?? "courtwatch"
+        var body = "<header>\n<h1>\(HTML.escape(siteName)): IT systems status</h1>\n"
+        body += "<p class=\"hint\">Updated \(HTML.escape(format(now, zone))). This page reloads every "
+            + "\(refreshSeconds) seconds.</p>\n</header>\n<main>\n"
+        body += banners(data, zone: zone)
+        body += "<section aria-labelledby=\"systems\">\n<h2 id=\"systems\">Systems</h2>\n"
+        if data.probes.isEmpty {
+            body += "<p>No probes are configured yet.</p>\n"
+        } else {
+            body += "<table>\n<caption class=\"visually-hidden\">Each check, its state and since when</caption>\n"
+            body += "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">Check</th><th scope=\"col\">State</th>"
+                + "<th scope=\"col\">Since</th><th scope=\"col\">Last result</th></tr></thead>\n<tbody>\n"
+            for probe in data.probes {
+                body += "<tr><td>\(HTML.escape(probe.system ?? "—"))</td><td>\(HTML.escape(probe.name))</td>"
+                body += "<td><span class=\"status state-\(probe.state.rawValue)\">\(HTML.escape(words(probe.state)))</span></td>"
+                body += "<td>\(HTML.escape(probe.since.map { format($0, zone) } ?? "—"))</td>"
+                body += "<td>\(HTML.escape(probe.lastResult ?? ""))</td></tr>\n"
+            }
+            body += "</tbody>\n</table>\n"
+        }
+        body += "</section>\n<section aria-labelledby=\"incidents\">\n<h2 id=\"incidents\">Open incidents</h2>\n"
+        if data.openIncidents.isEmpty {
+            body += "<p>No open incidents.</p>\n"
+        } else {
+            body += "<ul>\n"
+            for incident in data.openIncidents {
+                let acknowledged = incident.isAcknowledged(at: now)
+                    ? " Acknowledged by \(incident.acknowledgedBy ?? "someone")." : " Not yet acknowledged."
+                body += "<li><strong>Incident \(incident.id): \(HTML.escape(incident.title))</strong> — "
+                    + "\(HTML.escape(incident.status.rawValue)), \(HTML.escape(incident.impact.rawValue)) impact, "
+                    + "since \(HTML.escape(format(incident.startedAt, zone))).\(HTML.escape(acknowledged))</li>\n"
+            }
+            body += "</ul>\n"
+        }
+        body += "</section>\n</main>\n"
+        let page = HTML.document(title: "\(siteName) — IT status", body: body, extraCSS: extraCSS)
+        // HTML.document has no hook for extra head elements; the refresh goes right after the charset.
+        return page.replacingOccurrences(
+            of: "<meta charset=\"utf-8\">",
+            with: "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">")
+    }
+
+    private static func banners(_ data: StatusData, zone: TimeZone) -> String {
+        var out = ""
+        for reason in data.health.reasons {
+            out += "<div class=\"banner\" role=\"alert\"><p><strong>Monitoring problem:</strong> "
+                + "\(HTML.escape(reason))</p></div>\n"
+        }
+        if let continuity = data.continuity, let level = ContinuityLevel(rawValue: continuity.level) {
+            if level.isPaperMode {
+                let since = continuity.since.map { " since \(format($0, zone))" } ?? ""
+                out += "<div class=\"banner\" role=\"alert\"><h2>Paper mode: continuity level \(HTML.escape(level.rawValue.uppercased()))"
+                    + "\(HTML.escape(since))</h2><p>Use the paper forms pack until the site stands down.</p></div>\n"
+            } else {
+                out += "<p>Continuity level: <strong>\(HTML.escape(level.rawValue.uppercased()))</strong>.</p>\n"
+            }
+            if let recommended = ContinuityLevel(rawValue: continuity.recommendedLevel), recommended.isPaperMode,
+               !level.isPaperMode {
+                out += "<div class=\"banner\" role=\"alert\"><p><strong>Paper mode recommended "
+                    + "(\(HTML.escape(recommended.rawValue))):</strong> "
+                    + "\(HTML.escape(continuity.recommendedWhy.joined(separator: "; ")))</p></div>\n"
+            }
+        }
+        return out
+    }
+
+    static func words(_ state: ProbeState) -> String {
+        switch state {
+        case .unknown: "Not checked yet"
+        case .up: "Working"
+        case .degraded: "Slow"
+        case .suspect: "Failing (checking again)"
+        case .down: "Not working"
+        case .recovering: "Recovering"
+        case .unreachable: "Unreachable (a system it depends on is down)"
+        case .flapping: "Unstable (failing on and off)"
+        case .maintenance: "Planned maintenance"
+        case .proberOffline: "Not known (the checker itself lost its network)"
+        }
+    }
+
+    static func format(_ time: Timestamp, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "HH:mm 'on' EEE d MMM yyyy zzz"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000))
+    }
+
+    /// Badges: dark text on light fills (contrast well over 4.5:1), each with a border, so the state is read
+    /// from the words, never the colour alone.
+    private static let extraCSS = """
+
+        main { max-width: 60em; }
+        .banner { border: 4px solid #0b0c0c; background: #fff4cc; padding: 4pt 10pt; margin: 8pt 0; }
+        .state-up { background: #e3f2e1; }
+        .state-down, .state-unreachable { background: #fbe3e1; }
+        .state-degraded, .state-suspect, .state-recovering, .state-flapping { background: #fff4cc; }
+        """
+}

@@ -1,0 +1,171 @@
+import Foundation
+import FailureLog
+import Monitoring
+
+/// The routes: looks up the route, checks the bearer token against the access table, then answers.
+/// Runs on the server's event-loop thread (one request at a time), which is what makes the cached
+/// reader safe; the lock only guards against a second server sharing the application.
+public final class WebApplication: @unchecked Sendable {
+    // @unchecked: `reader` is guarded by `lock`; everything else is immutable.
+    public let environment: WebEnvironment
+    public let tokens: TokenStore
+    private let lock = NSLock()
+    private var reader: LogReader?
+
+    public init(environment: WebEnvironment, tokens: TokenStore) {
+        self.environment = environment
+        self.tokens = tokens
+    }
+
+    /// The server's handler.
+    public func handle(_ request: HTTPRequest, _ client: ClientContext) -> HTTPResponse {
+        secured(answer(request))
+    }
+
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
+        let match: RouteMatch
+        switch Router.match(method: request.method, path: request.path) {
+        case .success(let found): match = found
+        case .failure(let response): return response
+        }
+        var principal: Principal?
+        if let authorization = request.header("authorization") {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                return challenge(.error(401, "bad-authorization", "the Authorization header is not 'Bearer TOKEN'"))
+            }
+            guard let found = tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+                return challenge(.error(401, "unknown-token", "the bearer token is not in the tokens file"))
+            }
+            principal = found
+        }
+        switch AccessPolicy.decide(match.route, principal: principal, publicStatus: environment.publicStatus) {
+        case .allowed: break
+        case .unauthenticated:
+            return challenge(.error(401, "token-required", "\(match.route.rawValue) needs a bearer token"))
+        case .forbidden:
+            let allowed = AccessPolicy.rule(for: match.route).roles.map(\.rawValue).sorted().joined(separator: ", ")
+            return .error(403, "forbidden",
+                          "role \(principal!.role.rawValue) may not use \(match.route.rawValue) (allowed: \(allowed))")
+        }
+        return dispatch(match, request, principal: principal)
+    }
+
+    private func dispatch(_ match: RouteMatch, _ request: HTTPRequest, principal: Principal?) -> HTTPResponse {
+        let now = Timestamp.now
+        switch match.route {
+        case .health:
+            let health = HealthReport.current(environment)
+            return health.isHealthy ? .text("ok\n") : .text(health.reasons.joined(separator: "\n") + "\n", status: 503)
+        case .openAPI:
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
+                                body: Array(OpenAPIDocument.text.utf8))
+        case .statusBoard:
+            return withStatus { .html(StatusPage.render($0, now: now, refreshSeconds: environment.refreshSeconds)) }
+        case .statusAPI:
+            return withStatus { .json(text: APIJSON.status($0).canonicalText) }
+        case .metrics:
+            return withStatus {
+                HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                             body: Array(MetricsText.render($0).utf8))
+            }
+        case .incidentList:
+            let open: Bool
+            switch request.query["open"] {
+            case nil, "no"?, "false"?: open = false
+            case "yes"?, "true"?: open = true
+            case let other?: return .error(400, "bad-query", "open=\(other) is not yes or no")
+            }
+            return withReader { reader in
+                let incidents = try reader.incidents(IncidentFilter(openOnly: open))
+                return .json(text: JSONValue.object(["incidents": .array(incidents.map(APIJSON.incident))]).canonicalText)
+            }
+        case .incidentShow:
+            guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
+            return withReader { reader in
+                guard let detail = try reader.incident(id) else {
+                    return .error(404, "no-such-incident", "there is no incident \(id)")
+                }
+                return .json(text: APIJSON.detail(detail).canonicalText)
+            }
+        case .incidentAcknowledge, .incidentNote, .incidentResolve:
+            guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            let action: IncidentActions.Action = match.route == .incidentAcknowledge ? .acknowledge
+                : match.route == .incidentNote ? .note : .resolve
+            return IncidentActions.perform(action, incident: id, body: body, by: principal?.subject ?? "web",
+                                           stateDirectory: environment.stateDirectory, now: now)
+        case .heartbeat:
+            let probe = match.parameters["probe"] ?? ""
+            switch environment.heartbeat(probe) {
+            case .recorded(let message):
+                return .json(text: JSONValue.object(["ok": true, "message": .string(message)]).canonicalText)
+            case .unknownProbe(let message): return .error(404, "no-such-probe", message)
+            case .notHeartbeatProbe(let message): return .error(409, "not-a-heartbeat-probe", message)
+            case .unavailable(let message): return .error(503, "prober-unavailable", message)
+            }
+        }
+    }
+
+    private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {
+        let health = HealthReport.current(environment)
+        return withReader { reader in body(try StatusData.read(reader, health: health)) }
+    }
+
+    /// Runs `body` with the cached read-only connection, opening it on first use and again after an error.
+    private func withReader(_ body: (LogReader) throws -> HTTPResponse) -> HTTPResponse {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            if reader == nil { reader = try LogReader(store: FailureLogStore(stateDirectory: environment.stateDirectory)) }
+            return try body(reader!)
+        } catch {
+            reader = nil
+            return .error(503, "log-unavailable", "the failure log cannot be read: \(error)")
+        }
+    }
+
+    private func challenge(_ response: HTTPResponse) -> HTTPResponse {
+        response.adding("WWW-Authenticate", "Bearer realm=\"courtwatch\"")
+    }
+
+    private func secured(_ response: HTTPResponse) -> HTTPResponse {
+        var response = response
+        response.headers += [
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "no-referrer"),
+            // No scripts, no external anything; the one inline stylesheet is allowed.
+            ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
+        ]
+        return response
+    }
+
+    private static func incidentID(_ match: RouteMatch) -> Int64? {
+        guard let text = match.parameters["id"], let id = Int64(text), id > 0 else { return nil }
+        return id
+    }
+
+    private static func badIncidentID(_ match: RouteMatch) -> HTTPResponse {
+        .error(400, "bad-incident-id", "'\(match.parameters["id"] ?? "")' is not an incident number")
+    }
+
+    private static func jsonObject(_ request: HTTPRequest) -> Result<[String: JSONValue], HTTPResponse> {
+        if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
+            return .failure(.error(415, "unsupported-media-type", "send the body as application/json, not \(type)"))
+        }
+        if request.body.isEmpty { return .success([:]) }
+        guard let text = String(validating: request.body, as: UTF8.self), let value = JSONValue(parsing: text) else {
+            return .failure(.error(400, "bad-json", "the body is not JSON (integers only, no floats)"))
+        }
+        guard case .object(let object) = value else {
+            return .failure(.error(400, "bad-json", "the body must be a JSON object"))
+        }
+        return .success(object)
+    }
+}

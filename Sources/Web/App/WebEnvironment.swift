@@ -1,0 +1,37 @@
+/// What the web surface is told at start: settings from courtwatch.conf and the running daemon's live
+/// state, passed in as closures so this module needs nothing from the prober or the daemon.
+public struct WebEnvironment: Sendable {
+    /// The daemon's state directory (the failure log is read from here).
+    public var stateDirectory: String
+    /// `PublicStatus=yes`: status pages and /metrics open without a token.
+    public var publicStatus: Bool
+    /// Seconds between automatic reloads of the status board.
+    public var refreshSeconds = 30
+    /// A probe loop silent for longer than this is reported stalled by /healthz.
+    public var stalledAfterSeconds: Int64 = 30
+    /// Why the failure log cannot be written, or nil when it can (`LogWriter.health`).
+    public var logHealth: @Sendable () -> String?
+    /// Nanoseconds since the probe loop last went round, or nil when no loop is running.
+    public var probeLoopAge: @Sendable () -> Int64?
+    /// Delivers a heartbeat for a probe to the running prober.
+    public var heartbeat: @Sendable (String) -> HeartbeatOutcome
+
+    public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
+                probeLoopAge: @escaping @Sendable () -> Int64?,
+                heartbeat: @escaping @Sendable (String) -> HeartbeatOutcome) {
+        self.stateDirectory = stateDirectory
+        self.publicStatus = publicStatus
+        self.logHealth = logHealth
+        self.probeLoopAge = probeLoopAge
+        self.heartbeat = heartbeat
+    }
+}
+
+/// What happened to a heartbeat.
+public enum HeartbeatOutcome: Sendable, Equatable {
+    case recorded(String)
+    /// No such probe, or not `Kind=heartbeat`: 404 / 409 with the sentence.
+    case unknownProbe(String)
+    case notHeartbeatProbe(String)
+    case unavailable(String)
+}

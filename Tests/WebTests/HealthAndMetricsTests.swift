@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Web
+
+@Suite("Health and metrics", .serialized)
+struct HealthAndMetricsTests {
+    @Test func healthIsOkWhileProbingAndLoggingWork() throws {
+        let fixture = try WebFixture()
+        let response = try fixture.request("GET", "/healthz")
+        #expect(response.status == 200)
+        #expect(response.text == "ok\n")
+    }
+
+    @Test func healthIs503WithTheReasons() throws {
+        let fixture = try WebFixture()
+        fixture.live.locked { $0.logHealth = "disk full: records held in memory (12 buffered)" }
+        let full = try fixture.request("GET", "/healthz")
+        #expect(full.status == 503)
+        #expect(full.text == "failure log: disk full: records held in memory (12 buffered)\n")
+        fixture.live.locked {
+            $0.logHealth = nil
+            $0.loopAge = 95_000_000_000
+        }
+        let stalled = try fixture.request("GET", "/healthz")
+        #expect(stalled.status == 503)
+        #expect(stalled.text == "probe loop: stalled: no heartbeat for 95 s\n")
+        fixture.live.locked { $0.loopAge = nil }
+        #expect(try fixture.request("GET", "/healthz").text == "probe loop: not running\n")
+    }
+
+    @Test func metricsHaveTheSeriesAndPassTheStrictFormatCheck() throws {
+        let fixture = try WebFixture()
+        fixture.live.locked { $0.loopAge = 1_250_000_000 }
+        let response = try fixture.request("GET", "/metrics", role: .ops)
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        let text = response.text
+        #expect(PrometheusTextCheck.problems(text) == [])
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        #expect(lines.contains(#"courtwatch_probe_success{probe="cp-signin",site="lei",system="common-platform"} 1"#))
+        #expect(lines.contains(#"courtwatch_probe_success{probe="dcs-web",site="lei",system="dcs"} 0"#))
+        #expect(lines.contains(#"courtwatch_probe_state{probe="dcs-web",site="lei",system="dcs",state="down"} 1"#))
+        #expect(lines.contains(#"courtwatch_probe_state{probe="dcs-web",site="lei",system="dcs",state="up"} 0"#))
+        #expect(lines.contains(#"courtwatch_probe_duration_seconds{probe="cp-signin",site="lei",system="common-platform"} 0.041500"#))
+        #expect(lines.contains(#"courtwatch_probe_last_check_timestamp_seconds{probe="cp-signin",site="lei",system="common-platform"} 1700000120.000"#))
+        // The manual incident and the probe's own incident for dcs-web.
+        #expect(lines.contains(#"courtwatch_incidents_open{site="lei"} 2"#))
+        #expect(lines.contains(#"courtwatch_continuity_level{site="lei",level="normal"} 1"#))
+        #expect(lines.contains(#"courtwatch_continuity_level{site="lei",level="contingency"} 0"#))
+        #expect(lines.contains("courtwatch_probe_loop_heartbeat_age_seconds 1.250"))
+        #expect(lines.contains("courtwatch_probe_loop_healthy 1"))
+        #expect(lines.contains("courtwatch_log_write_healthy 1"))
+        fixture.live.locked { $0.logHealth = "read-only file system" }
+        #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_log_write_healthy 0\n"))
+    }
+
+    @Test func theFormatCheckCatchesBrokenExpositions() {
+        #expect(!PrometheusTextCheck.problems("a{b=\"c} 1\n").isEmpty)
+        #expect(!PrometheusTextCheck.problems("a 1\nb 2\na 3\n").isEmpty)
+        #expect(!PrometheusTextCheck.problems("a{x=\"1\"} 1\na{x=\"1\"} 2\n").isEmpty)
+        #expect(!PrometheusTextCheck.problems("9a 1\n").isEmpty)
+        #expect(!PrometheusTextCheck.problems("a one\n").isEmpty)
+        #expect(!PrometheusTextCheck.problems("a{x=\"\\q\"} 1\n").isEmpty)
+        #expect(PrometheusTextCheck.problems("# HELP a x\n# TYPE a gauge\na{x=\"q\\\"\\\\\"} 1\n") == [])
+        #expect(MetricsText.escape("a\"b\\c\nd") == #"a\"b\\c\nd"#)
+    }
+
+    /// `promtool check metrics` when the Debian prometheus package is installed; skipped otherwise (the
+    /// strict in-repo check above always runs).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
+    func promtoolAcceptsTheMetrics() throws {
+        let fixture = try WebFixture()
+        let text = try fixture.request("GET", "/metrics", role: .ops).text
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(said)")
+    }
+}

@@ -1,0 +1,134 @@
+import Diagnostics
+import FailureLog
+import Foundation
+import Monitoring
+import TestSupport
+@testable import Web
+
+/// A failure log with a site, two probes (one down) and one open manual incident; a tokens file with a
+/// token for every role; the web application on a loopback server with an ephemeral port.
+final class WebFixture: @unchecked Sendable {
+    // @unchecked: immutable after init except the Mutex-guarded live values.
+    let directory = TemporaryDirectory("courtwatch-web")
+    let stateDirectory: String
+    let tokensPath: String
+    var tokens: [Role: String] = [:]
+    let server: HTTPServer
+    let application: WebApplication
+    let incidentID: Int64
+    /// What the fake daemon reports: failure-log health and probe-loop age in ns.
+    let live = LiveValues()
+
+    static let site = SiteDefinition(id: "lei", name: "Leicester \"Crown\" Court", timeZone: "Europe/London")
+    static let probes = [
+        ProbeDefinition(
+            id: "cp-signin", name: "Common Platform sign-in",
+            check: .http(HTTPCheck(url: try! Endpoint(parsing: "https://signin.example.invalid/", allowedSchemes: ["https"]))),
+            system: "common-platform", critical: true),
+        ProbeDefinition(
+            id: "dcs-web", name: "Digital Case System",
+            check: .http(HTTPCheck(url: try! Endpoint(parsing: "https://dcs.example.invalid/", allowedSchemes: ["https"]))),
+            system: "dcs", critical: true),
+    ]
+
+    init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits) throws {
+        stateDirectory = directory.subpath("state")
+        let store = FailureLogStore(stateDirectory: stateDirectory)
+        try store.prepareDirectory()
+        let writer = try LogWriter(connection: try store.openWriter(), logger: Logger(label: "test", sink: .discard))
+        writer.start()
+        writer.record(.configuration(site: Self.site, probes: Self.probes))
+        var monitor = SiteMonitor(probes: Self.probes)
+        let start: Int64 = 1_700_000_000_000
+        for index in 0..<5 {
+            for probe in Self.probes {
+                let failing = probe.id == "dcs-web" && index > 0
+                let observation = Observation(
+                    probeID: probe.id, at: Timestamp(millisecondsSinceEpoch: start + Int64(index) * 30_000),
+                    failure: failing ? FailureEvidence(failureClass: .httpStatus, message: "HTTP 503 (expected 200)") : nil,
+                    latencyMicroseconds: failing ? 3_000_000 : 41_500, httpStatus: failing ? 503 : 200,
+                    timings: PhaseTimings(dns: 10, connect: 20, tls: 30, firstByte: 40, total: 50))
+                let actions = monitor.observe(observation)
+                writer.record(.outcome(ProbeOutcome(observation: observation, actions: actions,
+                                                    state: monitor.state(of: probe.id)?.state ?? .unknown,
+                                                    stateSince: monitor.state(of: probe.id)?.since)))
+            }
+        }
+        _ = writer.flush()
+        writer.close()
+        let session = try LogSession(store: store)
+        incidentID = try session.write {
+            try $0.openManualIncident(ManualIncident(site: "lei", systems: ["common-platform"], title: "Wi-Fi <slow>",
+                                                     by: "ops-alice", impact: .minor, planned: false,
+                                                     startedAt: Timestamp(millisecondsSinceEpoch: start)),
+                                      at: Timestamp(millisecondsSinceEpoch: start + 1000))
+        }
+        session.close()
+
+        var lines = ["# courtwatch tokens: SHA-256 ROLE SUBJECT"]
+        for role in Role.allCases {
+            let token = try TokenMaker.newToken()
+            tokens[role] = token
+            lines.append(TokenMaker.line(token: token, role: role, subject: "\(role.rawValue)-person"))
+        }
+        tokensPath = directory.write("tokens", lines.joined(separator: "\n") + "\n")
+
+        let live = self.live
+        var environment = WebEnvironment(
+            stateDirectory: stateDirectory, publicStatus: publicStatus,
+            logHealth: { live.locked { $0.logHealth } }, probeLoopAge: { live.locked { $0.loopAge } },
+            heartbeat: { probe in
+                guard probe == "nightly-backup" else { return .unknownProbe("there is no probe '\(probe)'") }
+                live.locked { $0.heartbeats.append(probe) }
+                return .recorded("heartbeat for \(probe) recorded")
+            })
+        environment.refreshSeconds = 45
+        application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
+        let application = self.application
+        server = try HTTPServer(listen: ListenAddress(host: "127.0.0.1", port: 0), limits: limits,
+                                logger: Logger(label: "test", sink: .discard)) { request, client in
+            application.handle(request, client)
+        }
+        server.start()
+    }
+
+    static var generousLimits: ServerLimits {
+        var limits = ServerLimits()
+        limits.requestsPerSecond = 10_000
+        limits.burst = 10_000
+        return limits
+    }
+
+    deinit { server.stop() }
+
+    /// One request on a fresh connection.
+    func request(_ method: String, _ path: String, role: Role? = nil, token: String? = nil, body: String? = nil,
+                 contentType: String? = "application/json") throws -> HTTPTestClient.Response {
+        let client = try HTTPTestClient(port: server.port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: courtwatch.test\r\n"
+        if let bearer = token ?? role.flatMap({ tokens[$0] }) { head += "Authorization: Bearer \(bearer)\r\n" }
+        if let body {
+            if let contentType { head += "Content-Type: \(contentType)\r\n" }
+            head += "Content-Length: \(body.utf8.count)\r\n"
+        } else if method == "POST" {
+            head += "Content-Length: 0\r\n"
+        }
+        client.send(head + "\r\n" + (body ?? ""))
+        return try client.readResponse(head: method == "HEAD")
+    }
+}
+
+/// The fake daemon's live values, changed by tests while the server reads them.
+final class LiveValues: @unchecked Sendable {
+    // @unchecked: every access goes through `lock`.
+    struct Values {
+        var logHealth: String?
+        var loopAge: Int64? = 1_000_000_000
+        var heartbeats: [String] = []
+    }
+
+    private let lock = NSLock()
+    private var values = Values()
+
+    func locked<T>(_ body: (inout Values) -> T) -> T { lock.withLock { body(&values) } }
+}
