@@ -5,6 +5,8 @@ public import Monitoring
 public struct DaemonSettings: Hashable, Sendable {
     /// Address for the web surface, `host:port`; loopback by default.
     public var listen: String = "127.0.0.1:8080"
+    /// True when `Listen=` was written in courtwatch.conf (a bind failure is then fatal, not just logged).
+    public var listenIsExplicit = false
     public var publicStatus = false
     public var tokensFile: String?
     /// Records held in memory while the failure log cannot be written (disk full, read-only, locked).
@@ -151,6 +153,7 @@ public enum ConfigurationLoader {
             if let listen = reader.string("Listen") {
                 if ListenAddress.isValid(listen) {
                     settings.listen = listen
+                    settings.listenIsExplicit = true
                 } else {
                     reader.fail("Listen", "Listen=\(listen) is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)")
                 }
@@ -202,11 +205,11 @@ public enum ConfigurationLoader {
     }
 }
 
-/// `host:port` with an IPv4 address or name, or `[v6]:port`.
+/// `host:port` with an IPv4 address or name, or `[v6]:port`. Port 0 asks the kernel for a free port (tests).
 enum ListenAddress {
     static func isValid(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65535).contains(port)
+              (0...65535).contains(port)
         else { return false }
         let host = text[..<colon]
         return !host.isEmpty

@@ -34,6 +34,7 @@ public enum CommandLineTool {
           heartbeat      Tell the daemon a Kind=heartbeat probe's job has run
           report-problem Record that a system is not working for a member of staff
           continuity     Paper mode: status and recommendation, invoke, stand-down, checklist
+          token add      Make a bearer token for the web surface (only its hash is stored)
 
         Run 'courtwatch <command> --help' for a command's options.
         Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.
@@ -76,6 +77,7 @@ public enum CommandLineTool {
         case "forms": return try FormsCommand.run(rest)
         case "staff": return try StaffCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
+        case "token": return try TokenCommand.run(rest)
         default:
             throw CommandFailure(code: .usage,
                                  message: "unknown command '\(name)'\nRun 'courtwatch --help' for the list of commands.")

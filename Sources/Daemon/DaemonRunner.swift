@@ -32,6 +32,7 @@ final class DaemonRunner {
     private var control: ControlServer?
     private var retention: RetentionService?
     private var continuity: ContinuityWatcher?
+    private var web: WebService?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -89,11 +90,20 @@ final class DaemonRunner {
             ]),
         ])
         do {
+            web = try WebService.startIfPossible(configuration: configuration, stateDirectory: store.stateDirectory,
+                                                 writer: writer, logger: logger.named("web"))
+        } catch {
+            writer.close()
+            throw error
+        }
+        do {
             try startEngine(configuration, restored: restored)
         } catch {
+            web?.stop()
             writer.close()
             throw CommandFailure(code: .failure, message: "cannot start the prober: \(error)")
         }
+        web?.update(engine: engine, configuration: configuration)
         do {
             let control = try ControlServer(stateDirectory: store.stateDirectory,
                                             live: .init(engine: engine, configuration: configuration), writer: writer,
@@ -154,6 +164,7 @@ final class DaemonRunner {
 
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
+        web?.stop()
         control?.stop()
         retention.stop()
         continuity.stop()
@@ -200,10 +211,14 @@ final class DaemonRunner {
         }
         options.configuration = next
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
+        web?.update(engine: self.engine, configuration: next)
         continuity?.update(configuration: next)
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }
+
+    /// The web surface's bound address, when it is serving (tests read the port chosen for Listen=...:0).
+    var webAddress: String? { web?.address.description }
 
     /// Why the daemon is unhealthy, or nil: the writer's condition.
     var health: String? { writer?.health }

@@ -1,0 +1,116 @@
+import Foundation
+import Configuration
+import Diagnostics
+import FailureLog
+import Monitoring
+import Probing
+import Sockets
+import Synchronization
+import Web
+
+/// The web surface inside the daemon (issue #7): the HTTP server on `Listen=`, its application reading
+/// the failure log, and the live state it reports (log health, probe-loop heartbeat, heartbeat delivery).
+/// Started after the log is open and before READY=1; stopped first on shutdown.
+final class WebService: @unchecked Sendable {
+    // @unchecked: `live` holds a Mutex; the rest is immutable after init.
+    struct Live {
+        var engine: ProbeEngine?
+        var configuration: SiteConfiguration
+    }
+
+    /// Shared by the closures the application calls and by `update`.
+    final class LiveBox: Sendable {
+        let state: Mutex<Live>
+        init(_ live: Live) { state = Mutex(live) }
+    }
+
+    private let server: HTTPServer
+    private let live: LiveBox
+
+    /// Binds the address; a failure names it, and a bad tokens file names its line.
+    init(configuration: SiteConfiguration, stateDirectory: String, writer: LogWriter, engine: ProbeEngine?,
+         logger: Logger, limits: ServerLimits = ServerLimits()) throws(CommandFailure) {
+        let settings = configuration.daemon
+        guard let address = ListenAddress(settings.listen) else {
+            throw CommandFailure(code: .dataError, message: "Listen=\(settings.listen) is not host:port")
+        }
+        let tokens: TokenStore
+        do {
+            tokens = try TokenStore(path: Self.tokensPath(configuration))
+        } catch {
+            throw CommandFailure(code: .dataError, message: "tokens file: \(error)")
+        }
+        let live = LiveBox(Live(engine: engine, configuration: configuration))
+        self.live = live
+        let environment = WebEnvironment(
+            stateDirectory: stateDirectory, publicStatus: settings.publicStatus,
+            logHealth: { writer.health },
+            probeLoopAge: { [live] in
+                live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
+            },
+            heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+        let application = WebApplication(environment: environment, tokens: tokens)
+        do {
+            server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in
+                application.handle(request, client)
+            }
+        } catch {
+            throw CommandFailure(code: .failure, message: "cannot serve the web surface on \(address): \(error)")
+        }
+    }
+
+    /// Binds and starts the server, before the prober (whose engine `update` hands over once it runs). A
+    /// bind failure is fatal when `Listen=` was written in courtwatch.conf; at the default address it is
+    /// logged and the daemon carries on without a web surface, since probing and logging matter more and a
+    /// site with no courtwatch.conf never asked for port 8080.
+    static func startIfPossible(configuration: SiteConfiguration, stateDirectory: String, writer: LogWriter,
+                                logger: Logger) throws(CommandFailure) -> WebService? {
+        let service: WebService
+        do {
+            service = try WebService(configuration: configuration, stateDirectory: stateDirectory, writer: writer,
+                                     engine: nil, logger: logger)
+        } catch {
+            guard configuration.daemon.listenIsExplicit || error.code == .dataError else {
+                logger.error("\(error.message); carrying on without it (set Listen= in courtwatch.conf)")
+                return nil
+            }
+            throw error
+        }
+        service.start()
+        logger.notice("web surface on http://\(service.address)/")
+        return service
+    }
+
+    /// The address bound (the kernel's port when Listen= asked for port 0).
+    var address: ListenAddress { server.address }
+
+    func start() { server.start() }
+
+    func stop() { server.stop() }
+
+    /// After a reload: the new prober and configuration.
+    func update(engine: ProbeEngine?, configuration: SiteConfiguration) {
+        live.state.withLock { $0 = Live(engine: engine, configuration: configuration) }
+    }
+
+    /// `TokensFile=`, relative paths taken from the configuration directory; nil when not set.
+    static func tokensPath(_ configuration: SiteConfiguration) -> String? {
+        guard let path = configuration.daemon.tokensFile else { return nil }
+        if path.hasPrefix("/") { return path }
+        return configuration.directory.hasSuffix("/") ? configuration.directory + path : configuration.directory + "/" + path
+    }
+
+    private static func heartbeat(_ id: String, live: LiveBox) -> HeartbeatOutcome {
+        let (engine, configuration) = live.state.withLock { ($0.engine, $0.configuration) }
+        guard let probe = configuration.probes.first(where: { $0.id == id }) else {
+            return .unknownProbe("there is no probe '\(id)' in \(configuration.directory)")
+        }
+        guard case .heartbeat = probe.check else {
+            return .notHeartbeatProbe("probe '\(id)' is Kind=\(probe.check.kindName), not Kind=heartbeat")
+        }
+        guard let engine else { return .unavailable("the prober is not running") }
+        let now = Timestamp.now
+        engine.deliver(.heartbeat(probeID: id, at: now))
+        return .recorded("heartbeat for \(id) recorded at \(now.iso8601)")
+    }
+}
