@@ -145,6 +145,26 @@ struct HTTPServerTests {
         #expect(retryAfter.flatMap(Int.init).map { (1...2).contains($0) } == true)
     }
 
+    @Test func behindALoopbackProxyEachRealClientHasItsOwnBucket() throws {
+        let server = try Self.server {
+            $0.requestsPerSecond = 0.5
+            $0.burst = 1
+        }
+        defer { server.stop() }
+        let client = try HTTPTestClient(port: server.port)
+        func status(_ realIP: String?) throws -> (Int, String) {
+            let header = realIP.map { "X-Real-IP: \($0)\r\n" } ?? ""
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\(header)\r\n")
+            let response = try client.readResponse()
+            return (response.status, response.text)
+        }
+        #expect(try status("192.0.2.10") == (200, "GET / 0 from 192.0.2.10"))
+        #expect(try status("192.0.2.11").0 == 200)
+        #expect(try status("192.0.2.10").0 == 429)
+        // Not an address: ignored, the loopback peer is counted.
+        #expect(try status("<script>").1 == "GET / 0 from 127.0.0.1")
+    }
+
     @Test func bindingAnAddressInUseNamesIt() throws {
         let first = try Self.server()
         defer { first.stop() }

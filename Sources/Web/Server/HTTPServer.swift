@@ -216,12 +216,22 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func answer(_ request: HTTPRequest, from connection: ClientConnection, now: Int64) -> HTTPResponse {
-        if let wait = rateLimiter.admit(connection.peer, now: now) {
+        let client = clientAddress(request, peer: connection.peer)
+        if let wait = rateLimiter.admit(client, now: now) {
             return HTTPResponse.error(429, "rate-limited",
-                                      "more than \(Self.format(limits.requestsPerSecond)) requests a second from \(connection.peer)")
+                                      "more than \(Self.format(limits.requestsPerSecond)) requests a second from \(client)")
                 .adding("Retry-After", String(wait))
         }
-        return handler(request, ClientContext(address: connection.peer, receivedAt: now))
+        return handler(request, ClientContext(address: client, receivedAt: now))
+    }
+
+    /// The address to count a request against: the peer, or the proxy's `X-Real-IP` when the peer is loopback.
+    func clientAddress(_ request: HTTPRequest, peer: String) -> String {
+        guard limits.trustRealIPFromLoopback, peer.hasPrefix("127.") || peer == "::1" || peer.hasPrefix("::ffff:127."),
+              let real = request.header("x-real-ip"), !real.isEmpty, real.utf8.count <= 45,
+              real.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
+        else { return peer }
+        return real
     }
 
     private func queue(_ response: HTTPResponse, on connection: ClientConnection, keepAlive: Bool, headOnly: Bool) {

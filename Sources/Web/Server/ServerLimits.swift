@@ -11,6 +11,9 @@ public struct ServerLimits: Sendable {
     public var requestsPerSecond: Double = 20
     /// ...and the burst it may spend at once (bucket size).
     public var burst: Double = 60
+    /// Behind a reverse proxy on the same host every client arrives from loopback; with this on, a request
+    /// from 127.0.0.0/8 or ::1 is counted against its `X-Real-IP` header instead (set by the proxy).
+    public var trustRealIPFromLoopback = true
 
     public init() {}
 }
