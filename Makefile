@@ -98,3 +98,9 @@ fuzz:
 	  -o .build/fuzz-request-parser
 	.build/fuzz-request-parser -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=8192 \
 	  -artifact_prefix=.build/ .build/fuzz-corpus/request-parser Fuzz/corpus/request-parser
+
+# Web surface load test with wrk (issue 7, not a timed unit test): status board, status API and /metrics on
+# loopback while the daemon's probes keep their schedule. Settings: bench/web.sh. Results: bench-results/web.txt.
+.PHONY: bench-web
+bench-web: bench-build
+	COURTWATCH=$(CURDIR)/$(BENCH_BIN) bench/web.sh

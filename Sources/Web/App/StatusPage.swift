@@ -9,7 +9,7 @@ import Monitoring
 /// structure screen readers can walk, tables have captions and header cells.
 enum StatusPage {
     static func render(_ data: StatusData, now: Timestamp, refreshSeconds: Int) -> String {
-        let zone = TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!
+        let zone = formatter(TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!)
         let siteName = data.site?.name ?? "courtwatch"
         var body = "<header>\n<h1>\(HTML.escape(siteName)): IT systems status</h1>\n"
         body += "<p class=\"hint\">Updated \(HTML.escape(format(now, zone))). This page reloads every "
@@ -52,7 +52,7 @@ enum StatusPage {
             with: "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">")
     }
 
-    private static func banners(_ data: StatusData, zone: TimeZone) -> String {
+    private static func banners(_ data: StatusData, zone: DateFormatter) -> String {
         var out = ""
         for reason in data.health.reasons {
             out += "<div class=\"banner\" role=\"alert\"><p><strong>Monitoring problem:</strong> "
@@ -91,12 +91,17 @@ enum StatusPage {
         }
     }
 
-    static func format(_ time: Timestamp, _ zone: TimeZone) -> String {
+    /// One formatter per page: making a DateFormatter is the slow part of formatting.
+    static func formatter(_ zone: TimeZone) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = zone
         formatter.dateFormat = "HH:mm 'on' EEE d MMM yyyy zzz"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000))
+        return formatter
+    }
+
+    static func format(_ time: Timestamp, _ formatter: DateFormatter) -> String {
+        formatter.string(from: Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000))
     }
 
     /// Badges: dark text on light fills (contrast well over 4.5:1), each with a border, so the state is read
