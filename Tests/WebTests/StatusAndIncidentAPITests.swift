@@ -24,10 +24,36 @@ struct StatusAndIncidentAPITests {
         #expect(html.contains("Incident \(fixture.incidentID): Wi-Fi &lt;slow&gt;"))
         #expect(html.contains("Continuity level: <strong>NORMAL</strong>"))
         #expect(!html.lowercased().contains("<script"))
+        #expect(Self.nestingProblems(html) == [])
+        // Headings in order: one h1, then h2s.
+        #expect(html.components(separatedBy: "<h1").count == 2)
         let head = try fixture.request("HEAD", "/", role: .staff)
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
         #expect(head.headers["content-length"] == String(response.body.count))
+    }
+
+    /// Elements close in the order they opened (void elements aside): a small stand-in for an HTML validator.
+    static func nestingProblems(_ html: String) -> [String] {
+        let void: Set<String> = ["meta", "br", "hr", "img", "input", "link"]
+        var open: [String] = []
+        var problems: [String] = []
+        var rest = Substring(html)
+        while let start = rest.firstIndex(of: "<") {
+            guard let end = rest[start...].firstIndex(of: ">") else { problems.append("unterminated tag"); break }
+            let tag = rest[rest.index(after: start)..<end]
+            rest = rest[rest.index(after: end)...]
+            if tag.hasPrefix("!") { continue }
+            let closing = tag.hasPrefix("/")
+            let name = String(tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }).lowercased()
+            if void.contains(name) { continue }
+            if closing {
+                if open.last == name { open.removeLast() } else { problems.append("</\(name)> closes <\(open.last ?? "nothing")>") }
+            } else {
+                open.append(name)
+            }
+        }
+        return problems + open.map { "<\($0)> never closed" }
     }
 
     @Test func theBoardShowsAMonitoringProblemInWords() throws {
@@ -35,6 +61,31 @@ struct StatusAndIncidentAPITests {
         fixture.live.locked { $0.logHealth = "disk full" }
         let html = try fixture.request("GET", "/", role: .ops).text
         #expect(html.contains(#"<div class="banner" role="alert"><p><strong>Monitoring problem:</strong> failure log: disk full</p></div>"#))
+    }
+
+    @Test func paperModeHasABannerAndShowsInMetrics() throws {
+        let fixture = try WebFixture()
+        let recommended = try fixture.request("GET", "/", role: .ops).text
+        #expect(!recommended.contains("Paper mode"))
+        let session = try LogSession(store: FailureLogStore(stateDirectory: fixture.stateDirectory))
+        try session.write {
+            try $0.recordRecommendation(site: "lei", level: "contingency", why: ["DCS down past its RTO"], systems: ["dcs"],
+                                        at: .now)
+        }
+        #expect(try fixture.request("GET", "/", role: .ops).text
+            .contains("<strong>Paper mode recommended (contingency):</strong> DCS down past its RTO"))
+        _ = try session.write {
+            try $0.recordInvocation(site: "lei", level: "contingency", by: "A. Lead", reason: "DCS down", automatic: false,
+                                    systems: ["dcs"], recommended: "contingency", why: ["DCS down past its RTO"],
+                                    incidents: [], at: .now)
+        }
+        session.close()
+        let html = try fixture.request("GET", "/", role: .ops).text
+        #expect(html.contains("<h2>Paper mode: continuity level CONTINGENCY since "))
+        #expect(!html.contains("Paper mode recommended"))
+        let metrics = try fixture.request("GET", "/metrics", role: .ops).text
+        #expect(metrics.contains(#"courtwatch_continuity_level{site="lei",level="contingency"} 1"#))
+        #expect(metrics.contains(#"courtwatch_continuity_level{site="lei",level="normal"} 0"#))
     }
 
     @Test func statusJSONHasSiteProbesIncidentsAndHealth() throws {
