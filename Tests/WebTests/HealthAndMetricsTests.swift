@@ -55,6 +55,17 @@ struct HealthAndMetricsTests {
         #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_log_write_healthy 0\n"))
     }
 
+    @Test func statusRoutesReuseARecentRenderingButHealthIsAlwaysFresh() throws {
+        let fixture = try WebFixture(statusCacheMilliseconds: 60_000)
+        let before = try fixture.request("GET", "/metrics", role: .ops).text
+        #expect(before.contains("courtwatch_log_write_healthy 1\n"))
+        fixture.live.locked { $0.logHealth = "disk full" }
+        #expect(try fixture.request("GET", "/metrics", role: .ops).text == before)
+        #expect(try fixture.request("GET", "/healthz").status == 503)
+        // The cache is per route: the status API renders now, and sees the problem.
+        #expect(try fixture.request("GET", "/api/v1/status", role: .ops).text.contains("failure log: disk full"))
+    }
+
     @Test func theFormatCheckCatchesBrokenExpositions() {
         #expect(!PrometheusTextCheck.problems("a{b=\"c} 1\n").isEmpty)
         #expect(!PrometheusTextCheck.problems("a 1\nb 2\na 3\n").isEmpty)

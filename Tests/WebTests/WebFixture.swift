@@ -31,7 +31,8 @@ final class WebFixture: @unchecked Sendable {
             system: "dcs", critical: true),
     ]
 
-    init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits) throws {
+    init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits,
+         statusCacheMilliseconds: Int64 = 0) throws {
         stateDirectory = directory.subpath("state")
         let store = FailureLogStore(stateDirectory: stateDirectory)
         try store.prepareDirectory()
@@ -83,6 +84,7 @@ final class WebFixture: @unchecked Sendable {
                 return .recorded("heartbeat for \(probe) recorded")
             })
         environment.refreshSeconds = 45
+        environment.statusCacheMilliseconds = statusCacheMilliseconds
         application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
         let application = self.application
         server = try HTTPServer(listen: ListenAddress(host: "127.0.0.1", port: 0), limits: limits,

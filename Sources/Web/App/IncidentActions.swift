@@ -50,6 +50,6 @@ enum IncidentActions {
             "ok": true, "incident": .integer(id), "action": .string(action.rawValue), "by": .string(by),
             "at": .string(now.iso8601),
         ]
-        return .json(text: answer.canonicalText)
+        return .json(answer)
     }
 }

@@ -11,8 +11,8 @@ enum StatusPage {
     static func render(_ data: StatusData, now: Timestamp, refreshSeconds: Int) -> String {
         let zone = formatter(TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!)
         let siteName = data.site?.name ?? "courtwatch"
-        var body = "<header>\n<h1>\(HTML.escape(siteName)): IT systems status</h1>\n"
-        body += "<p class=\"hint\">Updated \(HTML.escape(format(now, zone))). This page reloads every "
+        var body = "<header>\n<h1>\(escape(siteName)): IT systems status</h1>\n"
+        body += "<p class=\"hint\">Updated \(escape(format(now, zone))). This page reloads every "
             + "\(refreshSeconds) seconds.</p>\n</header>\n<main>\n"
         body += banners(data, zone: zone)
         body += "<section aria-labelledby=\"systems\">\n<h2 id=\"systems\">Systems</h2>\n"
@@ -23,10 +23,10 @@ enum StatusPage {
             body += "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">Check</th><th scope=\"col\">State</th>"
                 + "<th scope=\"col\">Since</th><th scope=\"col\">Last result</th></tr></thead>\n<tbody>\n"
             for probe in data.probes {
-                body += "<tr><td>\(HTML.escape(probe.system ?? "—"))</td><td>\(HTML.escape(probe.name))</td>"
-                body += "<td><span class=\"status state-\(probe.state.rawValue)\">\(HTML.escape(words(probe.state)))</span></td>"
-                body += "<td>\(HTML.escape(probe.since.map { format($0, zone) } ?? "—"))</td>"
-                body += "<td>\(HTML.escape(probe.lastResult ?? ""))</td></tr>\n"
+                body += "<tr><td>\(escape(probe.system ?? "—"))</td><td>\(escape(probe.name))</td>"
+                body += "<td><span class=\"status state-\(probe.state.rawValue)\">\(escape(words(probe.state)))</span></td>"
+                body += "<td>\(escape(probe.since.map { format($0, zone) } ?? "—"))</td>"
+                body += "<td>\(escape(probe.lastResult ?? ""))</td></tr>\n"
             }
             body += "</tbody>\n</table>\n"
         }
@@ -38,42 +38,49 @@ enum StatusPage {
             for incident in data.openIncidents {
                 let acknowledged = incident.isAcknowledged(at: now)
                     ? " Acknowledged by \(incident.acknowledgedBy ?? "someone")." : " Not yet acknowledged."
-                body += "<li><strong>Incident \(incident.id): \(HTML.escape(incident.title))</strong> — "
-                    + "\(HTML.escape(incident.status.rawValue)), \(HTML.escape(incident.impact.rawValue)) impact, "
-                    + "since \(HTML.escape(format(incident.startedAt, zone))).\(HTML.escape(acknowledged))</li>\n"
+                body += "<li><strong>Incident \(incident.id): \(escape(incident.title))</strong> — "
+                    + "\(escape(incident.status.rawValue)), \(escape(incident.impact.rawValue)) impact, "
+                    + "since \(escape(format(incident.startedAt, zone))).\(escape(acknowledged))</li>\n"
             }
             body += "</ul>\n"
         }
         body += "</section>\n</main>\n"
         let page = HTML.document(title: "\(siteName) — IT status", body: body, extraCSS: extraCSS)
         // HTML.document has no hook for extra head elements; the refresh goes right after the charset.
-        return page.replacingOccurrences(
-            of: "<meta charset=\"utf-8\">",
-            with: "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">")
+        let charset = "<meta charset=\"utf-8\">\n"
+        let refresh = "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n"
+        guard let range = page.range(of: charset) else { return page }
+        return String(page[..<range.upperBound]) + refresh + String(page[range.upperBound...])
     }
 
     private static func banners(_ data: StatusData, zone: DateFormatter) -> String {
         var out = ""
         for reason in data.health.reasons {
             out += "<div class=\"banner\" role=\"alert\"><p><strong>Monitoring problem:</strong> "
-                + "\(HTML.escape(reason))</p></div>\n"
+                + "\(escape(reason))</p></div>\n"
         }
         if let continuity = data.continuity, let level = ContinuityLevel(rawValue: continuity.level) {
             if level.isPaperMode {
                 let since = continuity.since.map { " since \(format($0, zone))" } ?? ""
-                out += "<div class=\"banner\" role=\"alert\"><h2>Paper mode: continuity level \(HTML.escape(level.rawValue.uppercased()))"
-                    + "\(HTML.escape(since))</h2><p>Use the paper forms pack until the site stands down.</p></div>\n"
+                out += "<div class=\"banner\" role=\"alert\"><h2>Paper mode: continuity level \(escape(level.rawValue.uppercased()))"
+                    + "\(escape(since))</h2><p>Use the paper forms pack until the site stands down.</p></div>\n"
             } else {
-                out += "<p>Continuity level: <strong>\(HTML.escape(level.rawValue.uppercased()))</strong>.</p>\n"
+                out += "<p>Continuity level: <strong>\(escape(level.rawValue.uppercased()))</strong>.</p>\n"
             }
             if let recommended = ContinuityLevel(rawValue: continuity.recommendedLevel), recommended.isPaperMode,
                !level.isPaperMode {
                 out += "<div class=\"banner\" role=\"alert\"><p><strong>Paper mode recommended "
-                    + "(\(HTML.escape(recommended.rawValue))):</strong> "
-                    + "\(HTML.escape(continuity.recommendedWhy.joined(separator: "; ")))</p></div>\n"
+                    + "(\(escape(recommended.rawValue))):</strong> "
+                    + "\(escape(continuity.recommendedWhy.joined(separator: "; ")))</p></div>\n"
             }
         }
         return out
+    }
+
+    /// `HTML.escape`, skipped when there is nothing to escape (most text on the board).
+    static func escape(_ text: String) -> String {
+        text.utf8.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+            ? HTML.escape(text) : text
     }
 
     static func words(_ state: ProbeState) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import FailureLog
 import Monitoring
+import Sockets
 
 /// The routes: looks up the route, checks the bearer token against the access table, then answers.
 /// Runs on the server's event-loop thread (one request at a time), which is what makes the cached
@@ -11,6 +12,8 @@ public final class WebApplication: @unchecked Sendable {
     public let tokens: TokenStore
     private let lock = NSLock()
     private var reader: LogReader?
+    /// Recent renderings of the shared status routes: monotonic ms of rendering, and the response.
+    private var statusCache: [RouteID: (at: Int64, response: HTTPResponse)] = [:]
 
     public init(environment: WebEnvironment, tokens: TokenStore) {
         self.environment = environment
@@ -61,14 +64,16 @@ public final class WebApplication: @unchecked Sendable {
             return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
                                 body: Array(OpenAPIDocument.text.utf8))
         case .statusBoard:
-            return withStatus { .html(StatusPage.render($0, now: now, refreshSeconds: environment.refreshSeconds)) }
+            return cached(.statusBoard) {
+                withStatus { .html(StatusPage.render($0, now: now, refreshSeconds: environment.refreshSeconds)) }
+            }
         case .statusAPI:
-            return withStatus { .json(text: APIJSON.status($0).canonicalText) }
+            return cached(.statusAPI) { withStatus { .json(APIJSON.status($0)) } }
         case .metrics:
-            return withStatus {
+            return cached(.metrics) { withStatus {
                 HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                              body: Array(MetricsText.render($0).utf8))
-            }
+            } }
         case .incidentList:
             let open: Bool
             switch request.query["open"] {
@@ -78,7 +83,7 @@ public final class WebApplication: @unchecked Sendable {
             }
             return withReader { reader in
                 let incidents = try reader.incidents(IncidentFilter(openOnly: open))
-                return .json(text: JSONValue.object(["incidents": .array(incidents.map(APIJSON.incident))]).canonicalText)
+                return .json(JSONValue.object(["incidents": .array(incidents.map(APIJSON.incident))]))
             }
         case .incidentShow:
             guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
@@ -86,7 +91,7 @@ public final class WebApplication: @unchecked Sendable {
                 guard let detail = try reader.incident(id) else {
                     return .error(404, "no-such-incident", "there is no incident \(id)")
                 }
-                return .json(text: APIJSON.detail(detail).canonicalText)
+                return .json(APIJSON.detail(detail))
             }
         case .incidentAcknowledge, .incidentNote, .incidentResolve:
             guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
@@ -103,12 +108,23 @@ public final class WebApplication: @unchecked Sendable {
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {
             case .recorded(let message):
-                return .json(text: JSONValue.object(["ok": true, "message": .string(message)]).canonicalText)
+                return .json(JSONValue.object(["ok": true, "message": .string(message)]))
             case .unknownProbe(let message): return .error(404, "no-such-probe", message)
             case .notHeartbeatProbe(let message): return .error(409, "not-a-heartbeat-probe", message)
             case .unavailable(let message): return .error(503, "prober-unavailable", message)
             }
         }
+    }
+
+    /// A 200 rendering of `route` younger than `statusCacheMilliseconds`, or a fresh one (kept if it is a 200).
+    private func cached(_ route: RouteID, _ render: () -> HTTPResponse) -> HTTPResponse {
+        let limit = environment.statusCacheMilliseconds
+        guard limit > 0 else { return render() }
+        let now = SystemClock.monotonicNanoseconds() / 1_000_000
+        if let hit = lock.withLock({ statusCache[route] }), now - hit.at < limit { return hit.response }
+        let response = render()
+        if response.status == 200 { lock.withLock { statusCache[route] = (now, response) } }
+        return response
     }
 
     private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {

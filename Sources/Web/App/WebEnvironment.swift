@@ -9,6 +9,9 @@ public struct WebEnvironment: Sendable {
     public var refreshSeconds = 30
     /// A probe loop silent for longer than this is reported stalled by /healthz.
     public var stalledAfterSeconds: Int64 = 30
+    /// The board, the status API and /metrics are the same for every reader: one rendering is reused for
+    /// this long, so a room of screens refreshing (or a load test) costs one SQLite read a second. 0: off.
+    public var statusCacheMilliseconds: Int64 = 1000
     /// Why the failure log cannot be written, or nil when it can (`LogWriter.health`).
     public var logHealth: @Sendable () -> String?
     /// Nanoseconds since the probe loop last went round, or nil when no loop is running.

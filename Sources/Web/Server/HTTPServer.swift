@@ -36,6 +36,8 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections: [Int32: ClientConnection] = [:]
     private var rateLimiter: RateLimiter
     private var acceptPausedUntil: Int64?
+    /// One receive buffer for every connection (the loop reads one at a time).
+    private var receiveBuffer = [UInt8](repeating: 0, count: 65_536)
 
     /// Binds and listens; a failure names the address (`bind 127.0.0.1:8080: Address already in use`).
     public init(listen: ListenAddress, limits: ServerLimits = ServerLimits(), logger: Logger,
@@ -153,14 +155,13 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func receive(_ connection: ClientConnection) {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
         var endOfInput = false
         for _ in 0..<16 {
-            let count = buffer.withUnsafeMutableBytes { recv(connection.descriptor.rawValue, $0.baseAddress, $0.count, 0) }
+            let count = receiveBuffer.withUnsafeMutableBytes { recv(connection.descriptor.rawValue, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 connection.lastActivity = SystemClock.monotonicNanoseconds()
-                if connection.drainingUntil == nil { connection.input.append(contentsOf: buffer[..<count]) }
-                if count < buffer.count { break }
+                if connection.drainingUntil == nil { connection.input.append(contentsOf: receiveBuffer[..<count]) }
+                if count < receiveBuffer.count { break }
                 continue
             }
             if count == 0 {
