@@ -176,6 +176,24 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func garbageOnManyConnectionsLeavesTheServerAnswering() throws {
+        let server = try Self.server { $0.requestsPerSecond = 10_000; $0.burst = 10_000 }
+        defer { server.stop() }
+        var random = SplitMix64(state: 7)
+        var clients: [HTTPTestClient] = []
+        for round in 0..<60 {
+            let client = try HTTPTestClient(port: server.port, timeoutSeconds: 2)
+            var bytes = (0..<Int(random.next() % 2000)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if round % 3 == 0 { bytes = Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8) + bytes }
+            client.send(bytes)
+            if round % 2 == 0 { clients.append(client) }
+        }
+        clients.removeAll()
+        let good = try HTTPTestClient(port: server.port)
+        good.send("GET /still-here HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try good.readResponse().text == "GET /still-here 0 from 127.0.0.1")
+    }
+
     @Test func listenAddressesParse() {
         #expect(ListenAddress("127.0.0.1:8080") == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(ListenAddress("[::1]:0") == ListenAddress(host: "::1", port: 0))
