@@ -19,6 +19,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// `[Alert]` sections of courtwatch.conf.
+    public var alerts: [AlertDefinition] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -44,11 +46,13 @@ public enum ConfigurationLoader {
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
+        var alerts: [AlertDefinition] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
             let keyFile = KeyFile(path: daemonFile.path, text: daemonFile.text, errors: &errors)
             daemon = readDaemon(keyFile, errors: &errors)
+            alerts = AlertReader.read(keyFile, errors: &errors)
         }
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
@@ -75,11 +79,12 @@ public enum ConfigurationLoader {
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
+        AlertReader.checkReferences(alerts, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance)
+                                 maintenance: maintenance, alerts: alerts)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -120,10 +125,10 @@ public enum ConfigurationLoader {
 
     static func readDaemon(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> DaemonSettings {
         var settings = DaemonSettings()
-        for section in keyFile.sections {
+        for section in keyFile.sections where section.name != "Alert" {
             guard section.name == "Daemon" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon]"))
+                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon] and [Alert]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,
