@@ -69,5 +69,12 @@ public struct PendingNotification: Hashable, Sendable {
     public var event: AlertEvent
     public var attempt: Int
 
+    public init(key: NotificationKey, alert: AlertDefinition, event: AlertEvent, attempt: Int) {
+        self.key = key
+        self.alert = alert
+        self.event = event
+        self.attempt = attempt
+    }
+
     public var isReminder: Bool { key.round > 0 }
 }

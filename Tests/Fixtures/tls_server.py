@@ -145,10 +145,10 @@ def main():
                     login = {"username": fields[1].decode(), "password": fields[2].decode()}
                     writer.write(b"235 authenticated\r\n")
                 elif verb.startswith(b"MAIL FROM:"):
-                    sender = line.strip()[10:].decode()
+                    sender = line.strip()[10:].decode().split(" ")[0]
                     writer.write(b"250 OK\r\n")
                 elif verb.startswith(b"RCPT TO:"):
-                    recipients.append(line.strip()[8:].decode())
+                    recipients.append(line.strip()[8:].decode().split(" ")[0])
                     writer.write(b"250 OK\r\n")
                 elif verb == b"DATA":
                     if not tls:
