@@ -41,7 +41,7 @@ public struct RetrySchedule: Hashable, Sendable {
     }
 
     /// 30 s, 2 min, 10 min, then give up: four attempts over about 13 minutes.
-    public static let standard = RetrySchedule(delays: [.seconds(30), .seconds(120), .seconds(600)])
+    public static let standard = RetrySchedule(delays: AlertDefinition.standardRetryDelays)
 
     /// The wait after failed attempt `attempt` (1-based), or nil when that was the last attempt.
     public func delay(after attempt: Int) -> Duration? {

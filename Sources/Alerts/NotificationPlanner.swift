@@ -21,7 +21,6 @@ public struct NotificationPlanner: Sendable {
     }
 
     public let alerts: [AlertDefinition]
-    public let retries: RetrySchedule
     private var byID: [String: AlertDefinition]
     private var open: [Int64: OpenIncident] = [:]
     private var scheduled: [NotificationKey: Scheduled] = [:]
@@ -33,9 +32,9 @@ public struct NotificationPlanner: Sendable {
     /// Per alert and opened event: the latest round and when it was scheduled, for reminders.
     private var lastRound: [NotificationKey: (round: Int, at: Timestamp)] = [:]
 
-    public init(alerts: [AlertDefinition], retries: RetrySchedule = .standard) {
+    /// Each alert's retries follow its own `retryDelays`.
+    public init(alerts: [AlertDefinition]) {
         self.alerts = alerts
-        self.retries = retries
         byID = Dictionary(alerts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -65,9 +64,11 @@ public struct NotificationPlanner: Sendable {
     // MARK: Events
 
     /// Takes one event from the log (in sequence order) and schedules its notifications for `now`.
+    /// `replaying` is for events read again after a restart that were handled before it: they update what
+    /// is open, and resume only notifications the log shows were still being retried.
     /// Returns, per alert that does not get it, the reason (for debugging logs).
     @discardableResult
-    public mutating func receive(_ event: AlertEvent, at now: Timestamp) -> [String: String] {
+    public mutating func receive(_ event: AlertEvent, at now: Timestamp, replaying: Bool = false) -> [String: String] {
         var reasons: [String: String] = [:]
         var routed: [AlertDefinition] = []
         for alert in alerts {
@@ -101,7 +102,8 @@ public struct NotificationPlanner: Sendable {
             if event.kind == "incident.resolved" { open[incident] = nil }
         }
         for alert in routed {
-            schedule(NotificationKey(alert: alert.id, event: event.seq), event: event, at: now)
+            let key = NotificationKey(alert: alert.id, event: event.seq)
+            if !replaying || resumable[key] != nil { schedule(key, event: event, at: now) }
         }
         // Reminders that were being retried when the daemon stopped.
         for key in resumable.keys.sorted() where key.event == event.seq && key.round > 0 {
@@ -200,7 +202,7 @@ public struct NotificationPlanner: Sendable {
                                         outcome: .sent, detail: detail, at: now)
         if delivered {
             finished.insert(key)
-        } else if let delay = retries.delay(after: notification.attempt) {
+        } else if let delay = RetrySchedule(delays: notification.alert.retryDelays).delay(after: notification.attempt) {
             record.outcome = .retrying
             record.nextAttemptAt = now + delay
             scheduled[key] = Scheduled(due: now + delay, attempt: notification.attempt + 1, event: notification.event)

@@ -14,12 +14,13 @@ import Monitoring
 /// RenotifyEvery=30m                # remind while open and unacknowledged
 /// Timeout=10s
 /// Planned=no                       # send planned incidents too?
+/// RetryDelays=30s 2m 10m           # waits before each retry; after the last, the notification has failed
 /// ```
 /// Email takes `SMTP=smtp://host:587` (STARTTLS required) or `smtps://`, `From=`, `To=` (comma-separated),
 /// optional `CredentialsFile=` and `CAFile=`; exec takes `Command=/path/to/program arg ...` (no shell).
 enum AlertReader {
     static let sharedKeys: Set<String> = ["ID", "Channel", "Sites", "Systems", "MinimumImpact", "Events",
-                                          "RenotifyEvery", "Timeout", "Planned"]
+                                          "RenotifyEvery", "Timeout", "Planned", "RetryDelays"]
     static let channelKeys: [String: Set<String>] = [
         "webhook": ["URL"],
         "email": ["SMTP", "From", "To", "CredentialsFile", "CAFile"],
@@ -86,11 +87,20 @@ enum AlertReader {
         let renotify = reader.duration("RenotifyEvery", minimum: .seconds(60), maximum: .seconds(7 * 86_400))
         let timeout = reader.duration("Timeout", minimum: .seconds(1), maximum: .seconds(300)) ?? .seconds(10)
         let planned = reader.boolean("Planned") ?? false
+        var retryDelays = AlertDefinition.standardRetryDelays
+        if let text = reader.string("RetryDelays") {
+            let delays = text.split(whereSeparator: { $0 == " " || $0 == "," }).map { DurationText.parse(String($0)) }
+            if delays.isEmpty || delays.count > 10 || delays.contains(where: { $0 == nil || $0! < .milliseconds(100) || $0! > .seconds(86_400) }) {
+                reader.fail("RetryDelays", "RetryDelays=\(text) is not 1 to 10 durations from 100ms to 1d, e.g. 30s 2m 10m")
+            } else {
+                retryDelays = delays.compactMap { $0 }
+            }
+        }
         errors += reader.errors
         guard let id, let channel, reader.errors.isEmpty else { return nil }
         return AlertDefinition(id: id, channel: channel, sites: sites, systems: systems, minimumImpact: minimumImpact,
                                events: events, renotifyEvery: renotify, timeout: timeout, includesPlanned: planned,
-                               source: SourceLocation(file: file, line: section.line))
+                               retryDelays: retryDelays, source: SourceLocation(file: file, line: section.line))
     }
 
     private static func readChannel(_ name: String, _ reader: inout SectionReader,

@@ -30,6 +30,7 @@ final class DaemonRunner {
     private var engine: ProbeEngine?
     private var writer: LogWriter?
     private var control: ControlServer?
+    private var notifications: NotificationDispatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -95,6 +96,8 @@ final class DaemonRunner {
             // Probing and logging matter more than heartbeats: carry on, and say so.
             logger.error("control socket unavailable (heartbeat and report-problem will not reach the daemon): \(error)")
         }
+        notifications = NotificationDispatcher.start(for: configuration, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -138,6 +141,7 @@ final class DaemonRunner {
 
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
+        notifications?.stop()
         control?.stop()
         engine?.stop(grace: options.shutdownGrace)
         writer.record(.event(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
@@ -181,6 +185,8 @@ final class DaemonRunner {
             return
         }
         options.configuration = next
+        notifications?.stop()
+        notifications = NotificationDispatcher.start(for: next, store: store, writer: writer, logger: logger.named("alerts"))
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")

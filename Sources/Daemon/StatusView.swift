@@ -12,6 +12,8 @@ struct StatusSnapshot {
     var daemonPID: Int32?
     var daemonRunning: Bool
     var stateDirectory: String
+    /// Whether alerts are getting through (issue #4: a notification never fails silently).
+    var notifications = NotificationHealth()
 
     static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
         let store = FailureLogStore(stateDirectory: stateDirectory)
@@ -28,7 +30,8 @@ struct StatusSnapshot {
             return StatusSnapshot(
                 site: try reader.site(), probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
                 recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
-                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory)
+                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory,
+                notifications: try reader.notificationHealth(now: .now))
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -44,6 +47,7 @@ struct StatusSnapshot {
         let siteName = site.map { "\($0.name) (\($0.id))" } ?? "(no site recorded yet)"
         let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
         lines.append("\(siteName) — \(daemon)")
+        lines += notifications.statusLines
         lines.append("")
         for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
         lines.append("")
@@ -115,6 +119,7 @@ struct StatusSnapshot {
             "probes": .array(probeValues),
             "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
+            "notifications": notifications.json,
         ]
         return value.canonicalText
     }

@@ -34,6 +34,9 @@ public struct AlertDefinition: Hashable, Sendable, CustomStringConvertible {
         "incident.opened", "incident.acknowledged", "incident.resolved", "continuity.invoked", "continuity.stood-down",
     ]
 
+    /// 30 s, 2 min, 10 min, then give up: four attempts over about 13 minutes.
+    public static let standardRetryDelays: [Duration] = [.seconds(30), .seconds(120), .seconds(600)]
+
     public var id: String
     public var channel: Channel
     /// Sites this alert covers; empty means every site.
@@ -50,12 +53,14 @@ public struct AlertDefinition: Hashable, Sendable, CustomStringConvertible {
     public var timeout: Duration
     /// Whether planned incidents are sent too.
     public var includesPlanned: Bool
+    /// The wait before each retry of a failed delivery; after the last, the notification has failed.
+    public var retryDelays: [Duration]
     public var source: SourceLocation?
 
     public init(id: String, channel: Channel, sites: Set<String> = [], systems: Set<String> = [],
                 minimumImpact: Impact = .none, events: Set<String> = Set(AlertDefinition.routableEvents),
                 renotifyEvery: Duration? = nil, timeout: Duration = .seconds(10), includesPlanned: Bool = false,
-                source: SourceLocation? = nil) {
+                retryDelays: [Duration] = AlertDefinition.standardRetryDelays, source: SourceLocation? = nil) {
         self.id = id
         self.channel = channel
         self.sites = sites
@@ -65,6 +70,7 @@ public struct AlertDefinition: Hashable, Sendable, CustomStringConvertible {
         self.renotifyEvery = renotifyEvery
         self.timeout = timeout
         self.includesPlanned = includesPlanned
+        self.retryDelays = retryDelays
         self.source = source
     }
 

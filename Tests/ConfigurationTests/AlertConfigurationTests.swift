@@ -47,6 +47,7 @@ import Testing
             Events=incident.opened incident.resolved
             RenotifyEvery=30m
             Timeout=5s
+            RetryDelays=10s 1m
 
             [Alert]
             ID=site-lead-mail
@@ -72,6 +73,7 @@ import Testing
         #expect(webhook.renotifyEvery == .seconds(1800))
         #expect(webhook.timeout == .seconds(5))
         #expect(webhook.includesPlanned == false)
+        #expect(webhook.retryDelays == [.seconds(10), .seconds(60)])
         #expect(webhook.source?.line == 4)
         let mail = configuration.alerts[1]
         guard case let .email(smtp, from, to, login, caFile) = mail.channel else {
@@ -86,6 +88,7 @@ import Testing
         #expect(mail.sites == ["test-site"] && mail.includesPlanned)
         #expect(mail.events == Set(AlertDefinition.routableEvents))
         #expect(mail.minimumImpact == .none && mail.renotifyEvery == nil && mail.timeout == .seconds(10))
+        #expect(mail.retryDelays == [.seconds(30), .seconds(120), .seconds(600)])
         #expect(configuration.alerts[2].channel == .exec(command: ["/usr/local/bin/page-on-call", "--team", "court it", "-v"]))
     }
 
@@ -120,6 +123,7 @@ import Testing
             ID=hook
             Channel=exec
             Command=/bin/true
+            RetryDelays=10s soon
 
             [Alerts]
             """)
@@ -136,7 +140,8 @@ import Testing
         #expect(found.contains("courtwatch.conf:23: Command=page-on-call --now: give the program's absolute path (no shell runs it)"))
         #expect(found.contains("courtwatch.conf:26: a second [Alert] with ID=hook (first at line 6)") == false,
                 "the first hook alert was invalid, so the second is the only one")
-        #expect(found.contains { $0.hasPrefix("courtwatch.conf:31: unknown section [Alerts]") })
+        #expect(found.contains("courtwatch.conf:30: RetryDelays=10s soon is not 1 to 10 durations from 100ms to 1d, e.g. 30s 2m 10m"))
+        #expect(found.contains { $0.hasPrefix("courtwatch.conf:32: unknown section [Alerts]") })
     }
 
     @Test func aSystemNoProbeBelongsToIsAnError() {
