@@ -178,4 +178,51 @@ import Testing
         let verify = try CourtwatchProcess.run(["log", "verify", "--state", site.state])
         #expect(verify.code == 0 && verify.stdout.hasPrefix("OK: "), "\(verify.stdout)\(verify.stderr)")
     }
+
+    @Test func aRetryUnderWayWhenTheDaemonStopsIsResumedNotRepeatedOrLost() throws {
+        let failing = try LoopbackServer { _ in .http(status: 503, body: "down") }
+        let receiver = try WebhookReceiver(statuses: [500, 204])
+        defer {
+            failing.stop()
+            receiver.stop()
+        }
+        let directory = TemporaryDirectory("courtwatch-alerts-resume")
+        let config = SiteFixture.write(in: directory, probes: [
+            "app.probe": SiteFixture.probe(id: "cp-app", url: "http://127.0.0.1:\(failing.port)/",
+                                           extra: "System=common-platform"),
+        ])
+        // A retry far enough away that the daemon is stopped before it comes due.
+        directory.write("config/courtwatch.conf", """
+            [Alert]
+            ID=ops-webhook
+            Channel=webhook
+            URL=\(receiver.url)
+            Events=incident.opened
+            RetryDelays=4s
+            """)
+        let state = directory.subpath("state")
+        var daemon = try CourtwatchProcess(["run", "--config", config, "--state", state])
+        defer { daemon.signal(SIGKILL) }
+        let retrying = eventually(timeout: .seconds(20)) {
+            ((try? notifications(state)) ?? []).contains { $0.outcome == "retrying" }
+        }
+        #expect(retrying, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: .seconds(15)) == 0)
+        #expect(receiver.requests.count == 1)
+
+        daemon = try CourtwatchProcess(["run", "--config", config, "--state", state])
+        let sent = eventually(timeout: .seconds(20)) {
+            ((try? notifications(state)) ?? []).contains { $0.outcome == "sent" }
+        }
+        #expect(sent, "\(daemon.standardError)")
+        let incident = try #require(try openedIncident(state))
+        #expect(try notifications(state) == [
+            Notification(kind: "notification.retrying", alert: "ops-webhook", event: incident.seq, attempt: 1, outcome: "retrying"),
+            Notification(kind: "notification.sent", alert: "ops-webhook", event: incident.seq, attempt: 2, outcome: "sent"),
+        ])
+        #expect(receiver.requests.count == 2)
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: .seconds(15)) == 0)
+    }
 }
