@@ -68,8 +68,16 @@ import Testing
         let alert = AlertDefinition(id: "nobody", channel: .webhook(url: "http://127.0.0.1:9/hook"))
         let result = NotificationChannels.make(for: alert, hostName: "test").deliver(notification(alert))
         #expect(!result.delivered)
-        #expect(result.detail.hasPrefix("POST http://127.0.0.1:9/hook: "))
+        #expect(result.detail.hasPrefix("POST http://127.0.0.1:9/…: "), "the path may be a secret: \(result.detail)")
         #expect(result.detail.contains("(curl 7)"))
+    }
+
+    @Test func onlyAURLsOriginGoesIntoTheLog() {
+        #expect(URLOrigin.redacted("https://user:pw@hooks.example:8443/services/T0/B0/secret?x=1")
+                == "https://hooks.example:8443/…")
+        #expect(URLOrigin.redacted("smtp://mail.example:587") == "smtp://mail.example:587")
+        #expect(URLOrigin.redacted("http://127.0.0.1:9/") == "http://127.0.0.1:9/")
+        #expect(URLOrigin.redacted("not a url") == "(URL)")
     }
 
     // MARK: Email

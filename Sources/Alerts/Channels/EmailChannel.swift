@@ -43,9 +43,9 @@ public struct EmailChannel: NotificationChannel {
             return .failed(error.description)
         }
         if let error = easy.perform() {
-            return .failed("SMTP \(smtpURL): \(error.description)")
+            return .failed("SMTP \(URLOrigin.redacted(smtpURL)): \(error.description)")
         }
-        return DeliveryResult(delivered: true, detail: "accepted by \(smtpURL) (SMTP \(easy.responseCode)) for "
+        return DeliveryResult(delivered: true, detail: "accepted by \(URLOrigin.redacted(smtpURL)) (SMTP \(easy.responseCode)) for "
                               + to.joined(separator: ", "))
     }
 

@@ -29,8 +29,10 @@ public struct WebhookChannel: NotificationChannel {
         } catch {
             return .failed(error.description)
         }
+        // The log gets the URL's origin only: a webhook path is often a secret.
+        let origin = URLOrigin.redacted(url)
         if let error = easy.perform() {
-            return .failed("POST \(url): \(error.description)")
+            return .failed("POST \(origin): \(error.description)")
         }
         let status = easy.responseCode
         if (200..<300).contains(status) {
@@ -38,6 +40,6 @@ public struct WebhookChannel: NotificationChannel {
         }
         let answer = String(decoding: easy.body.prefix(200), as: UTF8.self)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
-        return .failed("POST \(url): HTTP \(status)" + (answer.isEmpty ? "" : ": \(answer)"))
+        return .failed("POST \(origin): HTTP \(status)" + (answer.isEmpty ? "" : ": \(answer)"))
     }
 }
