@@ -29,7 +29,8 @@ public struct AlertEvent: Hashable, Sendable {
     public var acknowledgedUntil: Timestamp?
 
     public init(seq: Int64, kind: String, at: Timestamp, incident: Int64? = nil, site: String, systems: [String] = [],
-                impact: AlertDefinition.Impact = .major, planned: Bool = false, title: String, by: String = "courtwatch",
+                impact: AlertDefinition.Impact = .major, planned: Bool = false, title: String,
+                by: String = "courtwatch",
                 text: String = "", isDependencyChild: Bool = false, duringMaintenance: Bool = false,
                 acknowledgedUntil: Timestamp? = nil) {
         self.seq = seq

@@ -43,7 +43,8 @@ public struct NotificationMessage: Sendable {
             lines.append("  courtwatch incidents ack \(event.incident.map(String.init) ?? "?") --by YOUR-NAME")
         }
         lines.append("")
-        lines.append("Sent by courtwatch alert \(notification.alert.id); every notification attempt is in the failure log.")
+        lines.append("Sent by courtwatch alert \(notification.alert.id); "
+                     + "every notification attempt is in the failure log.")
         return lines.joined(separator: "\n") + "\n"
     }
 

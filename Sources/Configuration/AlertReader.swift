@@ -34,8 +34,9 @@ enum AlertReader {
         for section in keyFile.sections where section.name == "Alert" {
             guard let alert = read(section, file: keyFile.path, errors: &errors) else { continue }
             if let first = seen[alert.id] {
-                errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "a second [Alert] with ID=\(alert.id) (first at line \(first))"))
+                errors.append(ConfigurationError(
+                    file: keyFile.path, line: section.line,
+                    message: "a second [Alert] with ID=\(alert.id) (first at line \(first))"))
                 continue
             }
             seen[alert.id] = section.line
@@ -90,8 +91,10 @@ enum AlertReader {
         var retryDelays = AlertDefinition.standardRetryDelays
         if let text = reader.string("RetryDelays") {
             let delays = text.split(whereSeparator: { $0 == " " || $0 == "," }).map { DurationText.parse(String($0)) }
-            if delays.isEmpty || delays.count > 10 || delays.contains(where: { $0 == nil || $0! < .milliseconds(100) || $0! > .seconds(86_400) }) {
-                reader.fail("RetryDelays", "RetryDelays=\(text) is not 1 to 10 durations from 100ms to 1d, e.g. 30s 2m 10m")
+            let usable = delays.compactMap { $0 }.filter { $0 >= .milliseconds(100) && $0 <= .seconds(86_400) }
+            if delays.isEmpty || delays.count > 10 || usable.count != delays.count {
+                reader.fail("RetryDelays",
+                            "RetryDelays=\(text) is not 1 to 10 durations from 100ms to 1d, e.g. 30s 2m 10m")
             } else {
                 retryDelays = delays.compactMap { $0 }
             }
@@ -119,7 +122,8 @@ enum AlertReader {
             let to = reader.list("To")
             if to.isEmpty { reader.fail("To", "[Alert] with Channel=email needs To= (comma-separated addresses)") }
             for address in [from].compactMap({ $0 }) + to where !isMailAddress(address) {
-                reader.fail(address == from ? "From" : "To", "\(address) is not an email address like ops@court.example")
+                reader.fail(address == from ? "From" : "To",
+                            "\(address) is not an email address like ops@court.example")
             }
             if let smtp, !(smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://")) {
                 reader.fail("SMTP", "SMTP=\(smtp) is not an smtp:// (STARTTLS, required) or smtps:// URL")

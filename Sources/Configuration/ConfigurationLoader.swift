@@ -128,7 +128,7 @@ public enum ConfigurationLoader {
         for section in keyFile.sections where section.name != "Alert" {
             guard section.name == "Daemon" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon] and [Alert]"))
+                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,

@@ -7,7 +7,8 @@ extension AlertDefinition {
         let target: String
         switch channel {
         case .webhook(let url): target = URLOrigin.redacted(url)
-        case let .email(smtpURL, _, to, _, _): target = "\(to.joined(separator: ",")) via \(URLOrigin.redacted(smtpURL))"
+        case let .email(smtpURL, _, to, _, _):
+            target = "\(to.joined(separator: ",")) via \(URLOrigin.redacted(smtpURL))"
         case .exec(let command): target = command[0]
         }
         var scope: [String] = []
@@ -17,6 +18,7 @@ extension AlertDefinition {
         if events != Set(Self.routableEvents) { scope.append(events.sorted().joined(separator: ",")) }
         if let renotifyEvery { scope.append("remind every \(renotifyEvery.configText)") }
         if includesPlanned { scope.append("planned too") }
-        return "  alert \(id)  \(channel.name)  \(target)" + (scope.isEmpty ? "" : "  (\(scope.joined(separator: "; ")))")
+        let covers = scope.isEmpty ? "" : "  (\(scope.joined(separator: "; ")))"
+        return "  alert \(id)  \(channel.name)  \(target)" + covers
     }
 }

@@ -103,7 +103,8 @@ final class AlertEventReader {
         if stored.kind.hasPrefix("continuity.") {
             let site = fields["site"] as? String ?? context.siteID
             let level = fields["level"] as? String
-            let title = (stored.kind == "continuity.invoked" ? "business continuity invoked" : "business continuity stood down")
+            let title = (stored.kind == "continuity.invoked"
+                         ? "business continuity invoked" : "business continuity stood down")
                 + (level.map { " (level \($0))" } ?? "") + " at \(site)"
             return AlertEvent(seq: stored.seq, kind: stored.kind, at: stored.at, site: site, impact: .critical,
                               title: title, by: by,
@@ -127,7 +128,9 @@ final class AlertEventReader {
                                           [incidentID]) { $0.text(0) ?? "" }
         }
         if systems.isEmpty, let system = fields["system"] as? String ?? row?.system { systems = [system] }
-        let impactText = fields["impact"] as? String ?? row?.impact ?? ((row?.kind ?? fields["kind"] as? String) == "flapping" ? "minor" : "major")
+        // Before the incident workflow, flapping incidents were minor and the rest major.
+        let incidentKind = row?.kind ?? fields["kind"] as? String
+        let impactText = fields["impact"] as? String ?? row?.impact ?? (incidentKind == "flapping" ? "minor" : "major")
         let probeID = stored.probeID ?? row?.probe
         var event = AlertEvent(
             seq: stored.seq, kind: stored.kind, at: stored.at, incident: incidentID,

@@ -186,7 +186,8 @@ final class DaemonRunner {
         }
         options.configuration = next
         notifications?.stop()
-        notifications = NotificationDispatcher.start(for: next, store: store, writer: writer, logger: logger.named("alerts"))
+        notifications = NotificationDispatcher.start(for: next, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")

@@ -198,7 +198,8 @@ final class NotificationDispatcher: @unchecked Sendable {
         case .sent:
             logger.info("notification sent: \(what), attempt \(record.attempt): \(record.detail)")
         case .retrying:
-            logger.warning("notification not delivered, will retry: \(what), attempt \(record.attempt): \(record.detail)")
+            logger.warning("notification not delivered, will retry: \(what), attempt \(record.attempt): "
+                           + record.detail)
         case .failed:
             logger.error("NOTIFICATION FAILED after \(record.attempt) attempts: \(what): \(record.detail)")
         }

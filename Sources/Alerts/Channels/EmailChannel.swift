@@ -45,7 +45,8 @@ public struct EmailChannel: NotificationChannel {
         if let error = easy.perform() {
             return .failed("SMTP \(URLOrigin.redacted(smtpURL)): \(error.description)")
         }
-        return DeliveryResult(delivered: true, detail: "accepted by \(URLOrigin.redacted(smtpURL)) (SMTP \(easy.responseCode)) for "
+        let server = URLOrigin.redacted(smtpURL)
+        return DeliveryResult(delivered: true, detail: "accepted by \(server) (SMTP \(easy.responseCode)) for "
                               + to.joined(separator: ", "))
     }
 
