@@ -29,6 +29,9 @@ public struct NotificationPlanner: Sendable {
     private var finished: Set<NotificationKey> = []
     /// Retrying when the daemon last stopped: resumed when the event is seen again.
     private var resumable: [NotificationKey: (attempt: Int, due: Timestamp)] = [:]
+    /// Per alert, the newest event its records point at: on a replay, a later event routed to the alert
+    /// without a record of its own was never attempted (it waited behind another delivery at shutdown).
+    private var recordedUpTo: [String: Int64] = [:]
     /// Per alert and opened event: the latest round and when it was scheduled, for reminders.
     private var lastRound: [NotificationKey: (round: Int, at: Timestamp)] = [:]
 
@@ -45,6 +48,7 @@ public struct NotificationPlanner: Sendable {
     public mutating func restore(_ records: [NotificationRecord]) {
         for record in records {
             let key = record.key
+            recordedUpTo[key.alert] = max(recordedUpTo[key.alert] ?? key.event, key.event)
             switch record.outcome {
             case .sent, .failed:
                 finished.insert(key)
@@ -64,8 +68,9 @@ public struct NotificationPlanner: Sendable {
     // MARK: Events
 
     /// Takes one event from the log (in sequence order) and schedules its notifications for `now`.
-    /// `replaying` is for events read again after a restart that were handled before it: they update what
-    /// is open, and resume only notifications the log shows were still being retried.
+    /// `replaying` is for events read again after a restart, up to the newest one the records point at:
+    /// they update what is open, resume notifications the log shows were still being retried, and send
+    /// only what an alert with records never got although its records go no further than an earlier event.
     /// Returns, per alert that does not get it, the reason (for debugging logs).
     @discardableResult
     public mutating func receive(_ event: AlertEvent, at now: Timestamp, replaying: Bool = false) -> [String: String] {
@@ -103,7 +108,8 @@ public struct NotificationPlanner: Sendable {
         }
         for alert in routed {
             let key = NotificationKey(alert: alert.id, event: event.seq)
-            if !replaying || resumable[key] != nil { schedule(key, event: event, at: now) }
+            let neverAttempted = recordedUpTo[alert.id].map { event.seq > $0 } ?? false
+            if !replaying || resumable[key] != nil || neverAttempted { schedule(key, event: event, at: now) }
         }
         // Reminders that were being retried when the daemon stopped.
         for key in resumable.keys.sorted() where key.event == event.seq && key.round > 0 {

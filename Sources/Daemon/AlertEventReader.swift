@@ -32,6 +32,15 @@ final class AlertEventReader {
         try connection.scalarInt("SELECT coalesce(max(seq), 0) FROM events") ?? 0
     }
 
+    /// The first routable event in the `window` before event `seq` (by event time), or nil when there is none.
+    func firstEvent(within window: Duration, before seq: Int64) throws -> Int64? {
+        guard let at = try connection.scalarInt("SELECT at_ms FROM events WHERE seq = ?", [seq]) else { return nil }
+        let kinds = AlertDefinition.routableEvents
+        return try connection.scalarInt(
+            "SELECT min(seq) FROM events WHERE kind IN (\(kinds.map { _ in "?" }.joined(separator: ", "))) AND at_ms >= ?",
+            kinds.map { $0 as any DatabaseValueConvertible } + [at - window.milliseconds])
+    }
+
     /// Routable events after `cursor`, oldest first, at most `limit`; the second value is the last seq read
     /// (events that cannot be routed, like an acknowledgement of an unknown incident, are skipped).
     func events(after cursor: Int64, limit: Int = 500) throws -> (events: [AlertEvent], last: Int64) {

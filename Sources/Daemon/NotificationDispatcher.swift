@@ -10,8 +10,10 @@ import Monitoring
 /// and records every attempt as `notification.sent|retrying|failed` through the LogWriter.
 ///
 /// Where it resumes after a restart is derived from the log, not stored: the newest event any notification
-/// record points at is the cursor, and notifications whose last record is `retrying` are resumed. On the
-/// very first start (no notification records yet) it begins at the log's head, so old events are not sent.
+/// record points at is the cursor; notifications whose last record is `retrying` are resumed; events of the
+/// quarter hour before the cursor are looked at again for alerts whose own records stop earlier (see
+/// `NotificationPlanner.receive(_:at:replaying:)`). On the very first start (no notification records yet)
+/// it begins at the log's head, so old events are not sent. Delivery is at least once.
 final class NotificationDispatcher: @unchecked Sendable {
     // @unchecked: `planner`, `reader` and `cursor` are touched only on the dispatcher thread after `start`;
     // `inbox` and `stopping` are guarded by `condition`; `workers` is fixed after `start`.
@@ -61,10 +63,13 @@ final class NotificationDispatcher: @unchecked Sendable {
         let resumeFrom = latest.filter { $0.value == .retrying }.map(\.key.event).min()
         let head = try reader.head()
         let handled = records.map(\.key.event).max() ?? head
-        var position = min(handled, (resumeFrom ?? handled + 1) - 1)
+        // Also look again at the last quarter of an hour before the newest record: an alert may have had an
+        // event queued behind a slow delivery when the daemon stopped, with no record to show for it.
+        let window = records.isEmpty ? nil : try reader.firstEvent(within: .seconds(900), before: handled)
+        var position = min(handled, (resumeFrom ?? handled + 1) - 1, (window ?? handled + 1) - 1)
         let now = Timestamp.now
-        // Replay what was already handled (only resuming retries); each batch moves forward, and a log holds
-        // far fewer than 10,000 batches of routable events between a retry and the newest record.
+        // Replay what was already handled; each batch moves forward, and a log holds far fewer than
+        // 10,000 batches of routable events between a retry and the newest record.
         for _ in 0..<10_000 where position < handled {
             let batch = try reader.events(after: position)
             for event in batch.events where event.seq <= handled {

@@ -156,4 +156,24 @@ import Testing
         #expect(planner.due(at: at(1199)).isEmpty)
         #expect(planner.due(at: at(1200)).map(\.key) == [NotificationKey(alert: "ops", event: 10, round: 2)])
     }
+
+    @Test func aReplayAttemptsWhatAnAlertNeverGotButNothingOlderThanItsRecords() {
+        let alerts = [alert("ops"), alert("pager"), alert("added-since")]
+        // ops delivered event 45; pager's newest record is event 30, so its event 44 was still queued.
+        let records = [
+            NotificationRecord(key: NotificationKey(alert: "pager", event: 30), channel: "exec", incident: 1,
+                               attempt: 1, outcome: .sent, detail: "", at: start),
+            NotificationRecord(key: NotificationKey(alert: "ops", event: 44), channel: "exec", incident: 2,
+                               attempt: 1, outcome: .sent, detail: "", at: at(10)),
+            NotificationRecord(key: NotificationKey(alert: "ops", event: 45), channel: "exec", incident: 3,
+                               attempt: 1, outcome: .sent, detail: "", at: at(11)),
+        ]
+        var planner = NotificationPlanner(alerts: alerts)
+        planner.restore(records)
+        for (seq, incident) in [(Int64(30), Int64(1)), (44, 2), (45, 3)] {
+            planner.receive(opened(seq, incident: incident), at: at(20), replaying: true)
+        }
+        #expect(planner.due(at: at(20)).map(\.key) == [NotificationKey(alert: "pager", event: 44),
+                                                       NotificationKey(alert: "pager", event: 45)])
+    }
 }
