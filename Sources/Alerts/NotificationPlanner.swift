@@ -70,7 +70,8 @@ public struct NotificationPlanner: Sendable {
     /// Takes one event from the log (in sequence order) and schedules its notifications for `now`.
     /// `replaying` is for events read again after a restart, up to the newest one the records point at:
     /// they update what is open, resume notifications the log shows were still being retried, and send
-    /// only what an alert with records never got although its records go no further than an earlier event.
+    /// what an alert never got: events after the newest one its own records point at (all of them, for an
+    /// alert without records). The caller bounds how far back a replay starts.
     /// Returns, per alert that does not get it, the reason (for debugging logs).
     @discardableResult
     public mutating func receive(_ event: AlertEvent, at now: Timestamp, replaying: Bool = false) -> [String: String] {
@@ -108,7 +109,7 @@ public struct NotificationPlanner: Sendable {
         }
         for alert in routed {
             let key = NotificationKey(alert: alert.id, event: event.seq)
-            let neverAttempted = recordedUpTo[alert.id].map { event.seq > $0 } ?? false
+            let neverAttempted = event.seq > recordedUpTo[alert.id] ?? 0
             if !replaying || resumable[key] != nil || neverAttempted { schedule(key, event: event, at: now) }
         }
         // Reminders that were being retried when the daemon stopped.

@@ -13,7 +13,7 @@ import Monitoring
 /// record points at is the cursor; notifications whose last record is `retrying` are resumed; events of the
 /// quarter hour before the cursor are looked at again for alerts whose own records stop earlier (see
 /// `NotificationPlanner.receive(_:at:replaying:)`). On the very first start (no notification records yet)
-/// it begins at the log's head, so old events are not sent. Delivery is at least once.
+/// that quarter hour before the log's head is all it sends of the past. Delivery is at least once.
 final class NotificationDispatcher: @unchecked Sendable {
     // @unchecked: `planner`, `reader` and `cursor` are touched only on the dispatcher thread after `start`;
     // `inbox` and `stopping` are guarded by `condition`; `workers` is fixed after `start`.
@@ -65,7 +65,7 @@ final class NotificationDispatcher: @unchecked Sendable {
         let handled = records.map(\.key.event).max() ?? head
         // Also look again at the last quarter of an hour before the newest record: an alert may have had an
         // event queued behind a slow delivery when the daemon stopped, with no record to show for it.
-        let window = records.isEmpty ? nil : try reader.firstEvent(within: .seconds(900), before: handled)
+        let window = try reader.firstEvent(within: .seconds(900), before: handled)
         var position = min(handled, (resumeFrom ?? handled + 1) - 1, (window ?? handled + 1) - 1)
         let now = Timestamp.now
         // Replay what was already handled; each batch moves forward, and a log holds far fewer than
