@@ -2,8 +2,9 @@
 SWIFT ?= swift
 BIN := .build/debug/courtwatch
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config
-# Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures).
-TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography
+# Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures),
+# qpdf and poppler-utils (pdftotext, pdftoppm: checking the PDFs Documents writes).
+TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography qpdf poppler-utils
 
 .PHONY: all deps test-deps install-packages build demo test embed-demo check-examples clean bench
 

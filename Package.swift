@@ -53,7 +53,7 @@ let package = Package(
         // Tests mirror modules.
         .target(name: "TestSupport", dependencies: ["Sockets", "SimulatedSite"], path: "Tests/TestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Monitoring", "TestSupport"],

@@ -25,6 +25,8 @@ public struct AlertEvent: Hashable, Sendable {
     public var isDependencyChild: Bool
     /// True when the incident began inside a maintenance window covering it.
     public var duringMaintenance: Bool
+    /// True for an outage recorded afterwards (from a paper log or a supplier's notice): history, not news.
+    public var isBackRecorded: Bool
     /// When an acknowledgement lapses (incident.acknowledged only); nil means until resolved.
     public var acknowledgedUntil: Timestamp?
 
@@ -32,7 +34,7 @@ public struct AlertEvent: Hashable, Sendable {
                 impact: AlertDefinition.Impact = .major, planned: Bool = false, title: String,
                 by: String = "courtwatch",
                 text: String = "", isDependencyChild: Bool = false, duringMaintenance: Bool = false,
-                acknowledgedUntil: Timestamp? = nil) {
+                isBackRecorded: Bool = false, acknowledgedUntil: Timestamp? = nil) {
         self.seq = seq
         self.kind = kind
         self.at = at
@@ -46,6 +48,7 @@ public struct AlertEvent: Hashable, Sendable {
         self.text = text
         self.isDependencyChild = isDependencyChild
         self.duringMaintenance = duringMaintenance
+        self.isBackRecorded = isBackRecorded
         self.acknowledgedUntil = acknowledgedUntil
     }
 

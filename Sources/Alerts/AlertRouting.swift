@@ -11,6 +11,9 @@ public enum AlertRouting {
         if event.duringMaintenance {
             return "suppressed: began during planned maintenance"
         }
+        if event.isBackRecorded {
+            return "suppressed: back-recorded (a past outage recorded afterwards)"
+        }
         if !alert.events.contains(event.kind) {
             return "\(event.kind) is not in Events="
         }

@@ -111,12 +111,15 @@ final class AlertEventReader {
         let by = fields["by"] as? String ?? "courtwatch"
         if stored.kind.hasPrefix("continuity.") {
             let site = fields["site"] as? String ?? context.siteID
-            let level = fields["level"] as? String
-            let title = (stored.kind == "continuity.invoked"
-                         ? "business continuity invoked" : "business continuity stood down")
-                + (level.map { " (level \($0))" } ?? "") + " at \(site)"
-            return AlertEvent(seq: stored.seq, kind: stored.kind, at: stored.at, site: site, impact: .critical,
-                              title: title, by: by,
+            let title: String
+            if stored.kind == "continuity.invoked" {
+                title = "business continuity invoked" + ((fields["level"] as? String).map { " (level \($0))" } ?? "")
+            } else {
+                title = "business continuity stood down" + ((fields["previous"] as? String).map { " (was \($0))" } ?? "")
+            }
+            let systems = (fields["systems"] as? [Any])?.compactMap { $0 as? String } ?? []
+            return AlertEvent(seq: stored.seq, kind: stored.kind, at: stored.at, site: site, systems: systems,
+                              impact: .critical, title: title + " at \(site)", by: by,
                               text: fields["reason"] as? String ?? fields["text"] as? String ?? "")
         }
         var incidentID = Self.integer(fields["incident"])
@@ -149,6 +152,7 @@ final class AlertEventReader {
             title: fields["title"] as? String ?? row?.title ?? "incident \(incidentID)", by: by,
             text: fields["cause"] as? String ?? fields["text"] as? String ?? fields["reason"] as? String ?? "")
         if stored.kind == "incident.opened" {
+            event.isBackRecorded = fields["origin"] as? String == "back-recorded"
             if let probeID {
                 event.isDependencyChild = try connection.scalarInt(
                     """

@@ -21,7 +21,7 @@ public final class LogWriter: @unchecked Sendable {
     private var thread: Thread?
 
     private var siteID = ""
-    private var probeNames: [String: (name: String, system: String?)] = [:]
+    private var probeNames: [String: ProbeLabel] = [:]
 
     /// The most records held while the database cannot be written; past that the oldest are dropped
     /// and the loss is reported.
@@ -164,31 +164,26 @@ public final class LogWriter: @unchecked Sendable {
         var rollups: [MinuteKey: MinuteRollup] = [:]
 
         try LogTransaction.run(on: connection) { transaction in
-            func append(kind: String, at: Timestamp, probeID: String?, payload: JSONValue) throws -> Int64 {
-                try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
-            }
-
             for record in batch {
                 switch record {
                 case let .configuration(definition, probes):
                     site = definition.id
                     try writeConfiguration(definition, probes)
-                    names = Dictionary(probes.map { ($0.id, ($0.name, $0.system)) }, uniquingKeysWith: { a, _ in a })
+                    names = Dictionary(probes.map { ($0.id, ProbeLabel(name: $0.name, system: $0.system, critical: $0.critical)) },
+                                       uniquingKeysWith: { a, _ in a })
 
                 case let .event(kind, at, probeID, payload):
-                    _ = try append(kind: kind, at: at, probeID: probeID, payload: payload)
+                    try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
 
                 case let .outcome(outcome):
                     let observation = outcome.observation
                     rollups[MinuteKey(observation), default: MinuteRollup()].add(observation)
                     if let failure = observation.failure {
-                        _ = try append(kind: EventKind.probeFailed, at: observation.at, probeID: observation.probeID,
-                                       payload: Self.evidence(observation, failure))
+                        try transaction.append(kind: EventKind.probeFailed, at: observation.at, probeID: observation.probeID,
+                                               payload: Self.evidence(observation, failure))
                     }
                     for action in outcome.actions {
-                        try apply(action, site: site, names: names) { kind, at, probeID, payload in
-                            try append(kind: kind, at: at, probeID: probeID, payload: payload)
-                        }
+                        try apply(action, observation: observation, site: site, names: names, in: &transaction)
                     }
                     try connection.execute(
                         """
@@ -205,8 +200,8 @@ public final class LogWriter: @unchecked Sendable {
         siteID = site
     }
 
-    private func apply(_ action: ProbeAction, site: String, names: [String: (name: String, system: String?)],
-                       append: (String, Timestamp, String?, JSONValue) throws -> Int64) throws {
+    private func apply(_ action: ProbeAction, observation: Observation, site: String, names: [String: ProbeLabel],
+                       in transaction: inout LogTransaction) throws {
         switch action {
         case let .recordTransition(transition):
             var payload: [String: JSONValue] = [
@@ -216,40 +211,27 @@ public final class LogWriter: @unchecked Sendable {
             ]
             if transition.cause.probeID != transition.probeID { payload["cause_probe"] = .string(transition.cause.probeID) }
             if let note = transition.note { payload["note"] = .string(note) }
-            _ = try append(EventKind.probeTransition, transition.at, transition.probeID, .object(payload))
+            try transaction.append(kind: EventKind.probeTransition, at: transition.at, probeID: transition.probeID,
+                                   payload: .object(payload))
             try connection.execute("UPDATE probes SET state = ?, state_since_ms = ? WHERE id = ?",
                                    [transition.to.rawValue, transition.at.millisecondsSinceEpoch, transition.probeID])
         case let .openIncident(probeID, kind, startedAt, cause, at):
-            let name = names[probeID]?.name ?? probeID
-            let title = kind == .down ? "\(name) is down" : "\(name) is flapping"
-            let seq = try append(EventKind.incidentOpened, at, probeID, [
-                "kind": .string(kind.rawValue),
-                "title": .string(title),
-                "started_at_ms": .integer(startedAt.millisecondsSinceEpoch),
-                "cause": .string(cause),
-                "system": .optional(names[probeID]?.system),
-            ])
-            try connection.execute(
-                """
-                INSERT INTO incidents (site_id, probe_id, system, title, cause, started_at_ms, opened_event, kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [site, probeID, names[probeID]?.system, title, cause, startedAt.millisecondsSinceEpoch, seq,
-                 kind.rawValue])
+            let label = names[probeID]
+            let name = label?.name ?? probeID
+            try transaction.openProbeIncident(
+                site: site, probeID: probeID, system: label?.system, kind: kind,
+                title: kind == .down ? "\(name) is down" : "\(name) is flapping", cause: cause,
+                impact: .forProbe(critical: label?.critical ?? false, kind: kind), startedAt: startedAt, at: at)
         case let .resolveIncident(probeID, kind, at, reason):
-            let open = try openIncident(probeID: probeID, kind: kind)
-            let seq = try append(EventKind.incidentResolved, at, probeID, [
-                "kind": .string(kind.rawValue),
-                "incident": .optional(open),
-                "reason": .string(reason),
-            ])
-            if let open {
-                try connection.execute("UPDATE incidents SET resolved_at_ms = ?, resolved_event = ? WHERE id = ?",
-                                       [at.millisecondsSinceEpoch, seq, open])
-            }
+            // The result that completed the recovery is the evidence; a person may have resolved it already.
+            let evidence: JSONValue? = observation.probeID == probeID
+                ? ["at_ms": .integer(observation.at.millisecondsSinceEpoch), "result": .string(observation.summary),
+                   "latency_us": .integer(observation.latencyMicroseconds)]
+                : nil
+            try transaction.resolveProbeIncident(probeID: probeID, kind: kind, reason: reason, evidence: evidence, at: at)
         case let .linkToIncident(parentID, childID, at):
             let open = try openIncident(probeID: parentID, kind: .down)
-            let seq = try append(EventKind.incidentChildLinked, at, childID, [
+            let seq = try transaction.append(kind: EventKind.incidentChildLinked, at: at, probeID: childID, payload: [
                 "incident": .optional(open),
                 "parent": .string(parentID),
             ])
@@ -257,19 +239,23 @@ public final class LogWriter: @unchecked Sendable {
                 try connection.execute(
                     "INSERT OR IGNORE INTO incident_children (incident_id, probe_id, linked_event) VALUES (?, ?, ?)",
                     [open, childID, seq])
+                if let system = names[childID]?.system {
+                    try connection.execute(
+                        "INSERT OR IGNORE INTO incident_scope (incident_id, site_id, system) VALUES (?, ?, ?)",
+                        [open, site, system])
+                }
             }
         case .probeSoon:
             break  // a scheduling hint for the engine; nothing to record
         case let .proberOfflineBegan(at):
-            try noteProberOffline(true, at: at, append: append)
+            try noteProberOffline(true, at: at, in: &transaction)
         case let .proberOfflineEnded(at):
-            try noteProberOffline(false, at: at, append: append)
+            try noteProberOffline(false, at: at, in: &transaction)
         }
     }
 
-    private func noteProberOffline(_ began: Bool, at: Timestamp,
-                                   append: (String, Timestamp, String?, JSONValue) throws -> Int64) throws {
-        _ = try append(began ? EventKind.proberOffline : EventKind.proberOnline, at, nil, [
+    private func noteProberOffline(_ began: Bool, at: Timestamp, in transaction: inout LogTransaction) throws {
+        try transaction.append(kind: began ? EventKind.proberOffline : EventKind.proberOnline, at: at, payload: [
             "note": .string(began
                 ? "every reference probe is down: courtwatch is cut off; results until it returns are not outages"
                 : "a reference probe answers again: courtwatch can see the site's systems"),
@@ -339,6 +325,13 @@ public final class LogWriter: @unchecked Sendable {
         }
         return .object(payload)
     }
+}
+
+/// What the writer needs to know about a probe to title and rate its incidents.
+struct ProbeLabel {
+    var name: String
+    var system: String?
+    var critical: Bool
 }
 
 /// One probe's minute.

@@ -67,6 +67,10 @@ import Testing
         let childReasons = planner.receive(opened(1, incident: 1, child: true), at: start)
         let maintenanceReasons = planner.receive(opened(2, incident: 2, maintenance: true), at: start)
         let plannedReasons = planner.receive(opened(3, incident: 3, planned: true), at: start)
+        var backRecorded = opened(5, incident: 5, planned: true)
+        backRecorded.isBackRecorded = true
+        let backRecordedReasons = planner.receive(backRecorded, at: start)
+        #expect(backRecordedReasons["planned-too"] == "suppressed: back-recorded (a past outage recorded afterwards)")
         #expect(childReasons["ops"]?.hasPrefix("suppressed: behind another open incident") == true)
         #expect(maintenanceReasons["planned-too"] == "suppressed: began during planned maintenance")
         #expect(plannedReasons["ops"] == "planned incident, and Planned=no")

@@ -150,16 +150,23 @@ import Testing
         #expect(failing.map { $0["alert"] as? String } == ["broken-pager"])
         #expect(failing.first?["last_event"] as? Int == Int(incident.seq))
 
-        // Restart: nothing is sent twice. Then a CLI process acknowledges the incident, and only that goes out.
+        // Restart: nothing is sent twice. Then other processes write: a back-recorded outage (history, not
+        // sent) and an acknowledgement (sent). Events go out in log order, so when the acknowledgement
+        // arrives the back-recorded incident has been passed over.
         daemon?.signal(SIGTERM)
         #expect(daemon?.wait(timeout: .seconds(15)) == 0)
         daemon = try CourtwatchProcess(["run", "--config", site.config, "--state", site.state])
-        let session = try LogSession(store: FailureLogStore(stateDirectory: site.state))
-        let acknowledged = try session.write { transaction in
-            try transaction.append(kind: "incident.acknowledged", at: Timestamp.now,
-                                   payload: ["incident": .integer(incident.id), "by": "a.clerk"])
-        }
-        session.close()
+        let backRecorded = try CourtwatchProcess.run([
+            "incidents", "open", "--state", site.state, "--config", site.config, "--site", "test-site",
+            "--system", "common-platform", "--by", "a.clerk", "--text", "Common Platform down (paper log)",
+            "--started-at", "2026-11-02T09:00:00Z", "--resolved-at", "2026-11-02T10:30:00Z", "--source", "paper log",
+        ])
+        #expect(backRecorded.code == 0, "\(backRecorded.stderr)")
+        let ack = try CourtwatchProcess.run(["incidents", "ack", String(incident.id), "--by", "a.clerk",
+                                             "--state", site.state])
+        #expect(ack.code == 0, "\(ack.stderr)")
+        let acknowledged = try #require(try FailureLogStore(stateDirectory: site.state).openReader().scalarInt(
+            "SELECT max(seq) FROM events WHERE kind = 'incident.acknowledged'"))
         let delivered = eventually(timeout: .seconds(20)) { site.webhook.requests.count >= 3 }
         #expect(delivered, "\(daemon?.standardError ?? "")")
         let third = try JSONSerialization.jsonObject(with: site.webhook.requests[2].body) as? [String: Any]

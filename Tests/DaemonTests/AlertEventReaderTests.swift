@@ -92,8 +92,8 @@ import Testing
             try transaction.append(kind: "incident.acknowledged", at: start + .seconds(61), payload: ["by": "nobody"])
             try transaction.append(kind: "probe.failed", at: start + .seconds(62), probeID: "cp-app", payload: [:])
             try transaction.append(kind: "continuity.invoked", at: start + .seconds(120), payload: [
-                "site": "leicester-crown", "level": "paper", "previous": "normal", "by": "site.lead",
-                "reason": "Common Platform down in court hours", "auto": false,
+                "site": "leicester-crown", "level": "contingency", "previous": "normal", "by": "site.lead",
+                "reason": "Common Platform down in court hours", "auto": false, "systems": ["common-platform"],
             ])
         }
         let batch = try reader().events(after: 1)
@@ -104,7 +104,8 @@ import Testing
         #expect(acknowledged.title == "Common Platform app is down" && acknowledged.systems == ["common-platform"])
         let invoked = batch.events[1]
         #expect(invoked.incident == nil && invoked.site == "leicester-crown" && invoked.by == "site.lead")
-        #expect(invoked.title == "business continuity invoked (level paper) at leicester-crown")
+        #expect(invoked.title == "business continuity invoked (level contingency) at leicester-crown")
+        #expect(invoked.systems == ["common-platform"])
         #expect(invoked.text == "Common Platform down in court hours")
     }
 

@@ -1,1 +1,0 @@
-// The Documents module; see Package.swift for what it is for.

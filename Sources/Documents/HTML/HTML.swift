@@ -1,0 +1,56 @@
+/// Escaping and whole-page helpers for the HTML the forms, reports and web pages produce.
+public enum HTML {
+    /// Text for element content: `&`, `<` and `>` escaped.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Text for a quoted attribute value: also both quote characters, so it is safe in "..." or '...'.
+    public static func escapeAttribute(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A complete page: doctype, `lang="en-GB"`, UTF-8, viewport, the shared stylesheet (plus `extraCSS`),
+    /// the title and `body` (already HTML).
+    public static func document(title: String, body: String, extraCSS: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en-GB">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        \(stylesheet)\(extraCSS)
+        </style>
+        </head>
+        <body>
+        \(body)
+        </body>
+        </html>
+
+        """
+    }
+}
