@@ -207,6 +207,7 @@ public enum CommandLineTool {
         for probe in configuration.probes.sorted(by: { $0.id < $1.id }) {
             print("  \(probe.id)  \(probe.check.kindName)  \(probe.check.target)  every \(probe.interval.configText)")
         }
+        for alert in configuration.alerts { print(alert.checkConfigLine) }
         return .success
     }
 

@@ -32,6 +32,7 @@ final class DaemonRunner {
     private var control: ControlServer?
     private var retention: RetentionService?
     private var continuity: ContinuityWatcher?
+    private var notifications: NotificationDispatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -111,6 +112,8 @@ final class DaemonRunner {
         let continuity = ContinuityWatcher(store: store, configuration: configuration, logger: logger.named("continuity"))
         continuity.start()
         self.continuity = continuity
+        notifications = NotificationDispatcher.start(for: configuration, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -154,6 +157,7 @@ final class DaemonRunner {
 
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
+        notifications?.stop()
         control?.stop()
         retention.stop()
         continuity.stop()
@@ -199,6 +203,9 @@ final class DaemonRunner {
             return
         }
         options.configuration = next
+        notifications?.stop()
+        notifications = NotificationDispatcher.start(for: next, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
         continuity?.update(configuration: next)
         logger.notice("configuration reloaded: \(next.probes.count) probes")
