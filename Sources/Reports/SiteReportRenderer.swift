@@ -10,6 +10,11 @@ public enum SiteReportRenderer {
     }
 
     static func local(_ time: Timestamp, _ report: SiteReport, zone: any ZoneOffsets) -> String {
+        localTime(time, zone: zone)
+    }
+
+    /// `2026-11-20 09:15` in the zone's wall-clock time.
+    public static func localTime(_ time: Timestamp, zone: any ZoneOffsets) -> String {
         let local = time.millisecondsSinceEpoch + zone.offsetMilliseconds(at: time)
         let iso = Timestamp(millisecondsSinceEpoch: local).iso8601
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5))
