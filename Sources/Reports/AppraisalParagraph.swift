@@ -11,7 +11,7 @@ public enum AppraisalParagraph {
     public static func text(for report: UserReport) -> String {
         let totals = report.totals
         var sentences: [String] = []
-        let incidents = totals.incidents == 1 ? "1 incident" : "\(totals.incidents) incidents"
+        let incidents = totals.outages == 1 ? "1 outage" : "\(totals.outages) outages"
         sentences.append("Between \(longDate(report.firstDay)) and \(longDate(report.lastDay)), IT failures removed "
             + "\(Hours.text(totals.hoursLostMinutes)) hours (\(totals.percentOfContracted)%) of my contracted time, "
             + "across \(incidents) on the systems I use")

@@ -27,6 +27,8 @@ public struct UserReport: Sendable {
 
     public struct Totals: Sendable, Equatable {
         public var incidents = 0
+        /// Incidents counted as lost time (the rest were degraded service or planned maintenance).
+        public var outages = 0
         public var lostMinutes: Int64 = 0
         public var degradedMinutes: Int64 = 0
         public var plannedMinutes: Int64 = 0

@@ -68,6 +68,7 @@ public enum UserReportBuilder {
         }
         var totals = UserReport.Totals()
         totals.incidents = rows.count
+        totals.outages = rows.filter { $0.category == .lost }.count
         let lost = TimeSpan.union(spansByCategory[.lost] ?? [])
         let degraded = TimeSpan.union(spansByCategory[.degraded] ?? []).flatMap { $0.subtracting(lost) }
         let planned = TimeSpan.union(spansByCategory[.planned] ?? []).flatMap { $0.subtracting(lost + degraded) }

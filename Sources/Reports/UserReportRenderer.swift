@@ -86,7 +86,7 @@ public enum UserReportRenderer {
     static func summaryPairs(_ report: UserReport) -> [(String, String)] {
         let totals = report.totals
         return [
-            ("Incidents in my working time", "\(totals.incidents)"),
+            ("Incidents in my working time (outages)", "\(totals.incidents) (\(totals.outages))"),
             ("Hours lost", "\(Hours.text(totals.hoursLostMinutes)) (\(totals.percentOfContracted)% of contracted hours)"),
             ("of which logged by me, matching no incident", Hours.text(totals.unmatchedSelfLoggedMinutes)),
             ("Degraded service (not counted as lost)", Hours.text(totals.degradedMinutes)),
@@ -167,7 +167,8 @@ public enum UserReportRenderer {
                                 ("end_utc", .string(report.period.end.iso8601))])),
             ("generated_at", .string(report.generatedAt.iso8601)),
             ("totals", .object([
-                ("incidents", .number(Int64(totals.incidents))), ("hours_lost", .decimal(Hours.text(totals.hoursLostMinutes))),
+                ("incidents", .number(Int64(totals.incidents))), ("outages", .number(Int64(totals.outages))),
+                ("hours_lost", .decimal(Hours.text(totals.hoursLostMinutes))),
                 ("lost_minutes", .number(totals.lostMinutes)),
                 ("unmatched_self_logged_minutes", .number(totals.unmatchedSelfLoggedMinutes)),
                 ("degraded_minutes", .number(totals.degradedMinutes)), ("planned_minutes", .number(totals.plannedMinutes)),
