@@ -7,6 +7,10 @@ public struct DaemonSettings: Hashable, Sendable {
     public var listen: String = "127.0.0.1:8080"
     public var publicStatus = false
     public var tokensFile: String?
+    /// Records held in memory while the failure log cannot be written (disk full, read-only, locked).
+    public var maximumBufferedRecords = 1_000_000
+    /// How long each category of the log is kept (`[Retention]`).
+    public var retention = RetentionPolicy()
 
     public init() {}
 }
@@ -19,6 +23,8 @@ public struct SiteConfiguration: Sendable {
     public var probes: [ProbeDefinition]
     /// Planned maintenance from site.conf and the .probe files.
     public var maintenance: [MaintenanceWindow]
+    /// `[System]` sections of site.conf (continuity rules); see `continuityRules` for every system's rule.
+    public var systems: [SystemContinuityRule] = []
     /// People from `staff/*.staff` (issue #6).
     public var staff: [StaffMember] = []
 }
@@ -46,11 +52,13 @@ public enum ConfigurationLoader {
         var site: SiteDefinition?
         var probes: [ProbeDefinition] = []
         var maintenance: [MaintenanceWindow] = []
+        var systems: [SystemContinuityRule] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
             let keyFile = KeyFile(path: daemonFile.path, text: daemonFile.text, errors: &errors)
             daemon = readDaemon(keyFile, errors: &errors)
+            daemon.retention = RetentionReader.read(keyFile, errors: &errors)
         }
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
@@ -59,6 +67,9 @@ public enum ConfigurationLoader {
                 if let window = MaintenanceReader.read(section, file: keyFile.path, scoped: false, errors: &errors) {
                     maintenance.append(window)
                 }
+            }
+            for section in keyFile.sections where section.name == "System" {
+                if let rule = SystemReader.read(section, file: keyFile.path, errors: &errors) { systems.append(rule) }
             }
         } else {
             errors.append(ConfigurationError(file: "\(directory)/site.conf", line: 0,
@@ -77,12 +88,13 @@ public enum ConfigurationLoader {
         }
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
+        SystemReader.checkReferences(systems, probes: probes, errors: &errors)
         let staff = StaffDirectory.read(files: files, site: site, errors: &errors).members
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance, staff: staff)
+                                 maintenance: maintenance, systems: systems, staff: staff)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -124,14 +136,14 @@ public enum ConfigurationLoader {
 
     static func readDaemon(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> DaemonSettings {
         var settings = DaemonSettings()
-        for section in keyFile.sections {
+        for section in keyFile.sections where section.name != "Retention" {
             guard section.name == "Daemon" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon]"))
+                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon] and [Retention]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,
-                                       knownKeys: ["Listen", "PublicStatus", "TokensFile"])
+                                       knownKeys: ["Listen", "PublicStatus", "TokensFile", "MaxBufferedEvents"])
             if let listen = reader.string("Listen") {
                 if ListenAddress.isValid(listen) {
                     settings.listen = listen
@@ -141,6 +153,8 @@ public enum ConfigurationLoader {
             }
             settings.publicStatus = reader.boolean("PublicStatus") ?? false
             settings.tokensFile = reader.string("TokensFile")
+            settings.maximumBufferedRecords = reader.integer("MaxBufferedEvents", range: 1000...50_000_000)
+                ?? settings.maximumBufferedRecords
             errors += reader.errors
         }
         return settings
@@ -148,9 +162,9 @@ public enum ConfigurationLoader {
 
     static func readSite(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> SiteDefinition? {
         let sites = keyFile.sections.filter { $0.name == "Site" }
-        for section in keyFile.sections where section.name != "Site" && section.name != "Maintenance" {
+        for section in keyFile.sections where !["Site", "Maintenance", "System"].contains(section.name) {
             errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                             message: "unknown section [\(section.name)]; site.conf has [Site] and [Maintenance]"))
+                                             message: "unknown section [\(section.name)]; site.conf has [Site], [Maintenance] and [System]"))
         }
         guard let section = sites.first else {
             errors.append(ConfigurationError(file: keyFile.path, line: 0, message: "has no [Site] section"))

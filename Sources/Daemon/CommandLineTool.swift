@@ -23,9 +23,17 @@ public enum CommandLineTool {
           check-config   Check a configuration directory and report every problem with file:line
           status         Show each probe's state and the open incidents (read-only; safe while running)
           log verify     Walk the failure log's hash chain and name the first broken event
+          log export     Export incidents and events for a period as CSV or JSON, optionally signed
+          log prune      Apply the retention policy now (the daemon does it daily)
+          incidents      List, show, open, acknowledge, annotate and resolve incidents; back-record outages
+          continuity     Business-continuity level, invoke and stand down paper mode
+          forms          The paper-fallback forms pack
+          staff          Staff records, self-logged time lost and extra hours, sharing
+          report         Site failure-log report and per-person outage report (PDF, HTML, CSV, JSON)
           sweep          Probe every line of a targets file once and print 'TARGET up|down'
           heartbeat      Tell the daemon a Kind=heartbeat probe's job has run
           report-problem Record that a system is not working for a member of staff
+          continuity     Paper mode: status and recommendation, invoke, stand-down, checklist
 
         Run 'courtwatch <command> --help' for a command's options.
         Exit codes: 0 success, 1 failure, 64 bad usage, 65 bad configuration or data.
@@ -241,8 +249,10 @@ public enum CommandLineTool {
         guard let action = arguments.first, !action.hasPrefix("-") else {
             let parsed = try ParsedArguments.parse(arguments, command: "log", options: [])
             if parsed.wantsHelp { print(logHelp); return .success }
-            throw .usage("log needs an action: verify", command: "log")
+            throw .usage("log needs an action: verify, export or prune", command: "log")
         }
+        if action == "export" { return try LogExportCommand.run(arguments.dropFirst()) }
+        if action == "prune" { return try LogPruneCommand.run(arguments.dropFirst()) }
         guard action == "verify" else { throw .usage("unknown log action '\(action)'", command: "log") }
         let parsed = try ParsedArguments.parse(arguments.dropFirst(), command: "log verify", options: ["state"],
                                                flags: ["json"])
@@ -271,8 +281,10 @@ public enum CommandLineTool {
             print("BROKEN at event \(broken.seq): \(broken.reason)")
             print("\(verification.eventsChecked) events before it verify. Database integrity: \(integrity)")
         } else {
-            print("OK: \(verification.eventsChecked) events verify (seq 1...\(verification.lastSeq)); "
-                  + "database integrity: \(integrity)")
+            let removed = verification.lastSeq - verification.eventsChecked
+            print("OK: \(verification.eventsChecked) events verify (seq 1...\(verification.lastSeq)"
+                  + (removed > 0 ? "; \(removed) removed by retention, pinned by signed checkpoints" : "")
+                  + "); database integrity: \(integrity)")
         }
         return intact ? .success : .failure
     }

@@ -73,6 +73,9 @@ final class ControlServer: @unchecked Sendable {
         let now = Timestamp.now
         let (engine, configuration) = live.withLock { ($0.engine, $0.configuration) }
         switch command {
+        case "health":
+            // What `courtwatch status` shows when the daemon cannot write its log (disk full, read-only, locked).
+            return writer.health ?? "ok"
         case "heartbeat":
             guard let id = object["probe"] as? String else { throw CommandFailure(code: .usage, message: "no probe given") }
             guard let probe = configuration.probes.first(where: { $0.id == id }) else {
@@ -118,7 +121,8 @@ final class ControlServer: @unchecked Sendable {
 /// The CLI's side of the control socket.
 enum ControlClient {
     /// Sends `request` to the daemon using `stateDirectory` and returns its message, or throws its error.
-    static func send(_ request: [String: Any], stateDirectory: String) throws(CommandFailure) -> String {
+    static func send(_ request: [String: Any], stateDirectory: String,
+                     timeoutMilliseconds: Int32 = 5000) throws(CommandFailure) -> String {
         let path = ControlServer.socketPath(stateDirectory: stateDirectory)
         let socket: UnixDatagramSocket
         do {
@@ -131,8 +135,9 @@ enum ControlClient {
         } catch {
             throw CommandFailure(code: .failure, message: "\(error)")
         }
-        guard let (text, _) = socket.receive(timeoutMilliseconds: 5000) else {
-            throw CommandFailure(code: .failure, message: "the daemon on \(path) did not answer within 5 s")
+        guard let (text, _) = socket.receive(timeoutMilliseconds: timeoutMilliseconds) else {
+            throw CommandFailure(code: .failure,
+                                 message: "the daemon on \(path) did not answer within \(timeoutMilliseconds) ms")
         }
         guard let reply = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw CommandFailure(code: .failure, message: "the daemon sent an unreadable answer: \(text)")

@@ -30,6 +30,8 @@ final class DaemonRunner {
     private var engine: ProbeEngine?
     private var writer: LogWriter?
     private var control: ControlServer?
+    private var retention: RetentionService?
+    private var continuity: ContinuityWatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -55,7 +57,8 @@ final class DaemonRunner {
         let writer: LogWriter
         do {
             let connection = try store.openWriter()
-            writer = try LogWriter(connection: connection, logger: logger.named("failure-log"))
+            writer = try LogWriter(connection: connection, logger: logger.named("failure-log"),
+                                   maximumBuffered: configuration.daemon.maximumBufferedRecords)
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -67,6 +70,12 @@ final class DaemonRunner {
             restored = try writer.recordedStates()
         } catch {
             throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        }
+        do {
+            // The key pair that signs exports, reports and retention checkpoints: made on first run.
+            _ = try ExportSigner.loadOrCreate(stateDirectory: store.stateDirectory)
+        } catch {
+            throw CommandFailure(code: .failure, message: "signing key: \(error)")
         }
         writer.start()
         self.writer = writer
@@ -95,6 +104,13 @@ final class DaemonRunner {
             // Probing and logging matter more than heartbeats: carry on, and say so.
             logger.error("control socket unavailable (heartbeat and report-problem will not reach the daemon): \(error)")
         }
+        let retention = RetentionService(store: store, policy: configuration.daemon.retention,
+                                         logger: logger.named("retention"))
+        retention.start()
+        self.retention = retention
+        let continuity = ContinuityWatcher(store: store, configuration: configuration, logger: logger.named("continuity"))
+        continuity.start()
+        self.continuity = continuity
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -139,6 +155,8 @@ final class DaemonRunner {
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
         control?.stop()
+        retention.stop()
+        continuity.stop()
         engine?.stop(grace: options.shutdownGrace)
         writer.record(.event(kind: EventKind.daemonStopped, at: .now, payload: ["reason": .string(stopReason)]))
         writer.close()
@@ -182,6 +200,7 @@ final class DaemonRunner {
         }
         options.configuration = next
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
+        continuity?.update(configuration: next)
         logger.notice("configuration reloaded: \(next.probes.count) probes")
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }

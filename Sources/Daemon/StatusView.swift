@@ -12,6 +12,10 @@ struct StatusSnapshot {
     var daemonPID: Int32?
     var daemonRunning: Bool
     var stateDirectory: String
+    /// The running daemon's own report on its failure log: nil when healthy or not running.
+    var logHealth: String?
+    /// The site's continuity level and recommendation (issue #5).
+    var continuity: ContinuityStatus?
 
     static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
         let store = FailureLogStore(stateDirectory: stateDirectory)
@@ -25,10 +29,19 @@ struct StatusSnapshot {
                                                   EventKind.daemonStopped],
                                           limit: recentEventLimit)
                 : []
+            let running = FileLock.isHeld(store.lockPath)
+            var health: String?
+            if running {
+                let answer = try? ControlClient.send(["command": "health"], stateDirectory: store.stateDirectory,
+                                                     timeoutMilliseconds: 1000)
+                if let answer, answer != "ok" { health = answer }
+            }
+            let site = try reader.site()
             return StatusSnapshot(
-                site: try reader.site(), probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
+                site: site, probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
                 recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
-                daemonRunning: FileLock.isHeld(store.lockPath), stateDirectory: store.stateDirectory)
+                daemonRunning: running, stateDirectory: store.stateDirectory, logHealth: health,
+                continuity: ContinuityStatus.read(site: site?.id, on: reader.connection))
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -44,6 +57,8 @@ struct StatusSnapshot {
         let siteName = site.map { "\($0.name) (\($0.id))" } ?? "(no site recorded yet)"
         let daemon = daemonRunning ? "daemon running (pid \(daemonPID.map(String.init) ?? "?"))" : "daemon NOT running"
         lines.append("\(siteName) — \(daemon)")
+        if let logHealth { lines.append("FAILURE LOG PROBLEM: \(logHealth) (probing continues; records are held in memory)") }
+        if let banner = continuity?.banner(clock: clock, now: now) { lines.append(banner) }
         lines.append("")
         for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
         lines.append("")
@@ -111,10 +126,12 @@ struct StatusSnapshot {
         let value: JSONValue = [
             "site": site.map { ["id": .string($0.id), "name": .string($0.name), "time_zone": .string($0.timeZone)] }
                 ?? .null,
-            "daemon": ["running": .bool(daemonRunning), "pid": .optional(daemonPID.map(Int.init))],
+            "daemon": ["running": .bool(daemonRunning), "pid": .optional(daemonPID.map(Int.init)),
+                       "log_health": .optional(logHealth)],
             "probes": .array(probeValues),
             "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
+            "continuity": continuity?.json(clock: LocalClock(timeZone: site?.timeZone), now: .now) ?? .null,
         ]
         return value.canonicalText
     }

@@ -128,17 +128,8 @@ extension LogReader {
         guard let summary = try connection.firstRow(
             "SELECT \(Self.incidentColumns) FROM incidents i WHERE i.id = ?", [id], Self.incidentSummary)
         else { return nil }
-        let timeline = try connection.rows(
-            "SELECT event_seq, at_ms, kind, by, status, text FROM incident_updates WHERE incident_id = ? ORDER BY at_ms, event_seq",
-            [id]
-        ) { row in
-            IncidentUpdate(eventSeq: row.int(0) ?? 0, at: Timestamp(millisecondsSinceEpoch: row.int(1) ?? 0),
-                           kind: row.text(2) ?? "", by: row.text(3) ?? "",
-                           status: row.text(4).flatMap(IncidentStatus.init(rawValue:)), text: row.text(5))
-        }
-        let tickets = try connection.rows(
-            "SELECT t.reference FROM incident_tickets t JOIN events e ON e.seq = t.added_event WHERE t.incident_id = ? ORDER BY e.seq",
-            [id]) { $0.text(0) ?? "" }
+        let timeline = try incidentNotes([id])[id] ?? []
+        let tickets = try incidentTickets([id])[id] ?? []
         let children = try connection.rows(
             "SELECT probe_id FROM incident_children WHERE incident_id = ? ORDER BY linked_event", [id]) { $0.text(0) ?? "" }
         let evidence = try connection.rows(

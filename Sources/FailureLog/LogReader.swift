@@ -1,3 +1,4 @@
+import Crypto
 public import Monitoring
 public import SQLite
 
@@ -83,8 +84,17 @@ public final class LogReader {
         try connection.scalarInt("SELECT count(*) FROM events") ?? 0
     }
 
-    /// Walks every event in order and checks sequence, links and hashes. Names the first broken event.
+    /// Walks every event in order and checks sequence, links and hashes; names the first broken event.
+    /// Events removed by retention leave gaps, allowed only up to the newest `log.checkpoint`, which pins the
+    /// count and hashes of every event it covers; every checkpoint's signature is checked too.
     public func verifyChain() throws -> ChainVerification {
+        let checkpoint = try connection.firstRow(
+            "SELECT seq, payload FROM events WHERE kind = ? ORDER BY seq DESC LIMIT 1", [EventKind.logCheckpoint]) {
+            ($0.int(0) ?? 0, Checkpoint(payload: $0.text(1) ?? ""))
+        }
+        let through = checkpoint?.1?.throughSeq ?? 0
+        var pinned = SHA256()
+        var pinnedCount: Int64 = 0
         let statement = try connection.prepare(
             "SELECT seq, at_ms, kind, probe_id, payload, prev_hash, hash FROM events ORDER BY seq")
         var previous = EventChain.genesis
@@ -92,31 +102,75 @@ public final class LogReader {
         try statement.forEachRow { row in
             let seq = row.int(0) ?? -1
             let expected = result.lastSeq + 1
+            let stored = row.blob(5) ?? []
+            let hash = row.blob(6) ?? []
             var reason: String?
-            if seq != expected {
-                reason = seq > expected
-                    ? "events \(expected)...\(seq - 1) are missing (deleted?)"
-                    : "sequence number out of order (expected \(expected))"
-            } else if row.blob(5) ?? [] != previous {
+            if seq < expected {
+                reason = "sequence number out of order (expected \(expected))"
+            } else if seq > expected && seq - 1 > through {
+                reason = "events \(expected)...\(seq - 1) are missing (deleted?)"
+                    + (through > 0 ? "; retention checkpoints only cover events up to \(through)" : "")
+            } else if seq == expected && stored != previous {
                 reason = "prev_hash does not match the hash of event \(seq - 1) (an earlier event was altered or replaced)"
-            } else {
-                let computed = EventChain.hash(
-                    previous: previous, seq: seq, atMilliseconds: row.int(1) ?? 0, kind: row.text(2) ?? "",
-                    probeID: row.text(3), payload: row.text(4) ?? "")
-                if computed != row.blob(6) ?? [] {
-                    reason = "hash does not match the event's contents (the event was altered)"
-                }
+            } else if EventChain.hash(previous: stored, seq: seq, atMilliseconds: row.int(1) ?? 0, kind: row.text(2) ?? "",
+                                      probeID: row.text(3), payload: row.text(4) ?? "") != hash {
+                reason = "hash does not match the event's contents (the event was altered)"
+            } else if row.text(2) == EventKind.logCheckpoint, Checkpoint(payload: row.text(4) ?? "")?.isSigned != true {
+                reason = "retention checkpoint's signature does not verify (the checkpoint was forged or altered)"
             }
             if let reason {
                 result.firstBroken = (seq, reason)
                 return false
             }
-            previous = row.blob(6) ?? []
+            if seq <= through {
+                pinned.update(hash)
+                pinnedCount += 1
+            }
+            previous = hash
             result.eventsChecked += 1
             result.lastSeq = seq
             return true
         }
+        if result.firstBroken == nil, let (seq, parsed) = checkpoint {
+            guard let parsed else {
+                result.firstBroken = (seq, "retention checkpoint is unreadable")
+                return result
+            }
+            let digest = pinned.finalize().hex
+            if pinnedCount != parsed.keptCount || digest != parsed.keptDigest {
+                result.firstBroken = (seq, "the events up to \(through) do not match retention checkpoint \(seq) "
+                    + "(\(pinnedCount) present, \(parsed.keptCount) kept when it was written): an event was removed or "
+                    + "altered after it")
+            }
+        }
         return result
+    }
+}
+
+/// The parts of a `log.checkpoint` payload verification needs.
+struct Checkpoint {
+    var throughSeq: Int64
+    var keptCount: Int64
+    var keptDigest: String
+    var isSigned: Bool
+
+    init?(payload: String) {
+        guard let value = JSONValue(parsing: payload), case let .object(fields) = value,
+              case let .integer(through)? = fields["through_seq"], case let .integer(kept)? = fields["kept_count"],
+              case let .string(digest)? = fields["kept_digest"], case let .string(signature)? = fields["signature"],
+              case let .string(key)? = fields["public_key"]
+        else { return nil }
+        throughSeq = through
+        keptCount = kept
+        keptDigest = digest
+        var unsigned = fields
+        unsigned["signature"] = nil
+        if let keyBytes = HexEncoding.decode(key), let signatureBytes = HexEncoding.decode(signature),
+           let publicKey = try? Ed25519PublicKey(rawBytes: keyBytes) {
+            isSigned = publicKey.isValidSignature(signatureBytes, for: Array(JSONValue.object(unsigned).canonicalText.utf8))
+        } else {
+            isSigned = false
+        }
     }
 }
 

@@ -128,7 +128,7 @@ import Testing
             "site.conf:2: ID=Bad Site is not a valid identifier: use lowercase letters, digits, '-', '_' and '.', at most 64 characters",
             "site.conf:4: TimeZone=london is not a time zone name like Europe/London",
             "site.conf:5: BusinessHours=Mon 9-5: '9-5' is not a time range such as 09:00-17:00",
-            "site.conf:6: unknown section [Extra]; site.conf has [Site] and [Maintenance]",
+            "site.conf:6: unknown section [Extra]; site.conf has [Site], [Maintenance] and [System]",
         ])
     }
 

@@ -1,1 +1,0 @@
-// The Continuity module; see Package.swift for what it is for.

@@ -1,0 +1,27 @@
+/// How long each category of the failure log is kept (`[Retention]` in courtwatch.conf). Defaults follow
+/// the research notes (§5.3): raw probe data short, then aggregated; the site incident log three years.
+public struct RetentionPolicy: Sendable, Hashable {
+    /// Failed samples (`probe.failed` events with their evidence) and routine events (daemon start/stop,
+    /// prober offline/online, notification attempts). Samples linked to an incident as evidence stay with it.
+    public var rawSamples: Duration
+    /// Per-minute rollups, then folded into hourly rollups.
+    public var minuteRollups: Duration
+    /// Hourly rollups, then folded into daily rollups.
+    public var hourRollups: Duration
+    /// Daily rollups.
+    public var dayRollups: Duration
+    /// The site incident log: incidents (resolved before the cutoff) with their timelines, transitions and
+    /// staff reports.
+    public var incidentLog: Duration
+
+    public static let day = Duration.seconds(86_400)
+
+    public init(rawSamples: Duration = day * 90, minuteRollups: Duration = day * 2, hourRollups: Duration = day * 90,
+                dayRollups: Duration = day * 365 * 3, incidentLog: Duration = day * 365 * 3) {
+        self.rawSamples = rawSamples
+        self.minuteRollups = minuteRollups
+        self.hourRollups = hourRollups
+        self.dayRollups = dayRollups
+        self.incidentLog = incidentLog
+    }
+}
