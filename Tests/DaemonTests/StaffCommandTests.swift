@@ -98,8 +98,14 @@ import Testing
     @Test func aSafetyRepSeesHealthAndSafetyEntriesOnly() throws {
         let (directory, config, state) = try setUp()
         defer { withExtendedLifetime(directory) {} }
-        #expect(try courtwatch(["staff", "log", "la-1", "--kind", "time-lost", "--minutes", "45", "--config", config,
-                                "--state", state]).code == 0)
+        let lost = try courtwatch(["staff", "log", "la-1", "--kind", "time-lost", "--minutes", "45", "--json",
+                                   "--config", config, "--state", state])
+        #expect(lost.code == 0)
+        // Without --at the 45 minutes are taken to have just ended when they were logged.
+        func value(_ key: String) -> String? {
+            lost.stdout.split(separator: "\n").first { $0.contains("\"\(key)\": ") }.map { String($0.split(separator: "\"")[3]) }
+        }
+        #expect(value("end_utc") != nil && value("end_utc") == value("recorded_at_utc"))
         #expect(try courtwatch(["staff", "log", "la-1", "--kind", "health-and-safety", "--note",
                                 "no access to risk flags before a hearing", "--informed", "duty-manager",
                                 "--config", config, "--state", state]).code == 0)
