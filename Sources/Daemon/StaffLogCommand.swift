@@ -50,10 +50,13 @@ enum StaffLogCommand {
 
     static func run(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
         let command = "staff log"
-        let fieldOptions: Set<String> = ["minutes", "could-not", "until", "claim", "amount", "what", "agreed-in-writing",
-                                         "status", "target", "informed", "meeting-requested", "how", "note", "reference"]
+        let fieldOptions: Set<String> = [
+            "minutes", "could-not", "until", "claim", "amount", "what", "agreed-in-writing", "status", "target",
+            "informed", "meeting-requested", "how", "note", "reference",
+        ]
         let parsed = try ParsedArguments.parse(arguments, command: command,
-                                               options: fieldOptions.union(["kind", "at", "systems", "config", "state"]),
+                                               options: fieldOptions.union(["kind", "at", "systems", "config",
+                                                                            "state"]),
                                                flags: ["json"], maximumPositionals: 1)
         if parsed.wantsHelp { print(help); return .success }
         guard let id = parsed.positionals.first else { throw .usage("staff log needs a staff ID", command: command) }
@@ -118,7 +121,8 @@ enum StaffLogCommand {
     static func check(_ fields: [String: String], kind: StaffEntry.Kind) throws(CommandFailure) {
         if let minutes = fields["minutes"] {
             guard let value = Int(minutes), (1...24 * 60).contains(value) else {
-                throw CommandFailure(code: .dataError, message: "--minutes \(minutes) is not a whole number from 1 to 1440")
+                throw CommandFailure(code: .dataError,
+                                     message: "--minutes \(minutes) is not a whole number from 1 to 1440")
             }
         }
         if let amount = fields["amount"], Money.pence(amount) == nil {

@@ -29,7 +29,8 @@ enum StaffSupport {
     }
 
     /// Runs `body` in one write transaction on the log.
-    static func write<T>(_ parsed: ParsedArguments, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
+    static func write<T>(_ parsed: ParsedArguments,
+                         _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
         let session: LogSession
         do {
             session = try LogSession(store: store(parsed))
@@ -55,7 +56,8 @@ enum StaffSupport {
     }
 
     /// ISO 8601 with an offset, or `YYYY-MM-DD HH:MM` / `YYYY-MM-DDTHH:MM` read in `zone`.
-    static func time(_ text: String, option: String, zone: any ZoneOffsets, command: String) throws(CommandFailure) -> Timestamp {
+    static func time(_ text: String, option: String, zone: any ZoneOffsets,
+                     command: String) throws(CommandFailure) -> Timestamp {
         if let time = Timestamp(iso8601: text) { return time }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         if parts.count == 2, let date = CivilDate(iso8601: String(parts[0])) {

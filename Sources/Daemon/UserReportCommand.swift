@@ -54,7 +54,8 @@ enum UserReportCommand {
         let role = parsed.option("as") ?? "self"
         let viewer = parsed.option("viewer") ?? (role == "self" ? id : role)
         if role != "self" && parsed.option("foreseeability-notice") != nil {
-            throw .usage("--foreseeability-notice is for the person themself (drafts are theirs alone)", command: command)
+            throw .usage("--foreseeability-notice is for the person themself (drafts are theirs alone)",
+                         command: command)
         }
         let directory = try StaffSupport.loadDirectory(parsed)
         let member = try StaffSupport.member(id, in: directory)

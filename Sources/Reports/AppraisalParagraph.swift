@@ -6,7 +6,9 @@ public enum AppraisalParagraph {
                              "October", "November", "December"]
 
     /// `1 April 2026`.
-    public static func longDate(_ date: CivilDate) -> String { "\(date.day) \(monthNames[date.month - 1]) \(date.year)" }
+    public static func longDate(_ date: CivilDate) -> String {
+        "\(date.day) \(monthNames[date.month - 1]) \(date.year)"
+    }
 
     public static func text(for report: UserReport) -> String {
         let totals = report.totals

@@ -16,7 +16,9 @@ public enum HealthAndSafetyExtract {
     public static func render(_ report: UserReport, format: String, provenance: ReportProvenance) -> [UInt8] {
         let member = report.member
         let title = "Health and safety concerns: \(member.id), \(report.firstDay.iso8601) to \(report.lastDay.iso8601)"
-        let rows = flags(report).map { [report.localText($0.at), $0.systems.joined(separator: ", "), EntryText.summary($0)] }
+        let rows = flags(report).map {
+            [report.localText($0.at), $0.systems.joined(separator: ", "), EntryText.summary($0)]
+        }
         switch format {
         case "json":
             let value = ReportJSON.object([

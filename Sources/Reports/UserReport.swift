@@ -75,7 +75,8 @@ public struct UserReport: Sendable {
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(names[day.weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year) \(two(minute / 60)):\(two(minute % 60))"
+        return "\(names[day.weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year) "
+            + "\(two(minute / 60)):\(two(minute % 60))"
     }
 
     /// Hours to enter as a workload (WMT-style) reduction: hours lost, one decimal place.
