@@ -159,7 +159,7 @@ enum StaffPrivacyCommand {
         let result = try StaffSupport.write(parsed) { transaction -> TeamAggregate.Result in
             let reports = try directory.members.map {
                 try StaffSupport.report(for: $0, directory: directory, first: first, last: last,
-                                        connection: transaction.connection, now: now)
+                                        in: transaction, now: now)
             }
             return TeamAggregate.build(reports, minimumGroupSize: minimum)
         }

@@ -3,7 +3,6 @@ import Configuration
 import FailureLog
 import Monitoring
 import Reports
-import SQLite
 
 /// What the staff and per-person report commands share: loading the staff directory and the log, reading
 /// times in a person's zone, building a person's report.
@@ -86,7 +85,8 @@ enum StaffSupport {
 
     /// A person's report over [first, last] from the log, and the IDs of the events it rests on.
     static func report(for member: StaffMember, directory: StaffDirectory, first: CivilDate, last: CivilDate,
-                       connection: Connection, now: Timestamp) throws -> UserReport {
+                       in transaction: LogTransaction, now: Timestamp) throws -> UserReport {
+        let connection = transaction.connection
         var input = UserReportBuilder.Input(member: member, pattern: try pattern(for: member, directory: directory),
                                             firstDay: first, lastDay: last, incidents: [], generatedAt: now)
         let period = input.period

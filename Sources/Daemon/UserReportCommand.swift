@@ -78,7 +78,7 @@ enum UserReportCommand {
                 }
             }
             let report = try StaffSupport.report(for: member, directory: directory, first: first, last: last,
-                                                 connection: connection, now: now)
+                                                 in: transaction, now: now)
             let events = try StaffLog.underlyingEvents(connection, entryIDs: report.entries.map(\.id),
                                                        incidentIDs: report.rows.map(\.incident.id))
             try StaffLog.recordAccess(staffID: id, viewer: viewer, role: role, action: "report \(format) "
