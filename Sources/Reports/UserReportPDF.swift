@@ -10,7 +10,8 @@ public enum UserReportPDF {
                                               createdAtEpochSeconds: report.generatedAt.millisecondsSinceEpoch / 1000))
         layout.bodySize = 11
         layout.footer = { page, context in
-            page.text("\(member.id) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601) · \(context.pageOfPages)",
+            page.text("\(member.id) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601) · "
+                      + context.pageOfPages,
                       x: context.margins.left, y: PDFPage.a4Height - context.margins.bottom / 2, font: .helvetica,
                       size: 8, color: .grey(0.3))
         }

@@ -114,3 +114,33 @@ import Testing
         #expect(spans == [TimeSpan(start: t0, end: t0 + .seconds(600)), TimeSpan(start: t0 + .seconds(3600), end: t0 + .seconds(5000))])
     }
 }
+
+/// Retention and staff entries live on different schedules: pruning an old incident must not be blocked by
+/// (or break) a person's entry that matched it.
+@Suite struct StaffRetentionTests {
+    @Test func pruningAnOldIncidentKeepsTheEntryThatMatchedItAndTheChainVerifies() throws {
+        let directory = TemporaryDirectory()
+        let state = directory.subpath("state")
+        let log = try LogSession(store: FailureLogStore(stateDirectory: state))
+        defer { log.close() }
+        let now = Timestamp(iso8601: "2026-11-20T12:00:00Z")!
+        let long = now + .seconds(-4 * 365 * 86_400)
+        let incident = try log.write {
+            try $0.openManualIncident(ManualIncident(site: "mcr", systems: ["libra"], title: "old outage", by: "ops",
+                                                     impact: .major, planned: false, startedAt: long,
+                                                     resolvedAt: long + .seconds(3600), source: "paper log"), at: long)
+        }
+        let entry = try log.write {
+            try StaffLog.append(StaffEntry(id: "", staffID: "la-1", kind: .timeLost, at: long, end: long + .seconds(1800),
+                                           systems: ["libra"], fields: ["minutes": "30"], recordedAt: long),
+                                site: "mcr", at: long, in: &$0)
+        }
+        #expect(entry.incidentIDs == [incident])
+        let pruner = LogPruner(policy: RetentionPolicy(), signer: try ExportSigner.loadOrCreate(stateDirectory: state))
+        let summary = try pruner.prune(log, now: now)
+        #expect(summary.removedIncidents == 1)
+        let kept = try StaffLog.entries(log.connection, staffID: "la-1")
+        #expect(kept.map(\.fields) == [["minutes": "30"]])
+        #expect(try LogReader(connection: log.connection).verifyChain().firstBroken == nil)
+    }
+}
