@@ -29,6 +29,9 @@ public struct SiteConfiguration: Sendable {
     public var contacts: [SiteContact] = []
     /// People from `staff/*.staff` (issue #6).
     public var staff: [StaffMember] = []
+    /// Problems in `staff/` files: they do not stop the daemon (monitoring matters more), but
+    /// `check-config` reports them and fails.
+    public var staffProblems: [ConfigurationError] = []
     /// `[Alert]` sections of courtwatch.conf.
     public var alerts: [AlertDefinition] = []
 }
@@ -97,13 +100,16 @@ public enum ConfigurationLoader {
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
         SystemReader.checkReferences(systems, probes: probes, errors: &errors)
-        let staff = StaffDirectory.read(files: files, site: site, errors: &errors).members
+        // A mistake in someone's staff file must not stop monitoring: kept apart, reported by check-config.
+        var staffErrors: [ConfigurationError] = []
+        let staff = StaffDirectory.read(files: files, site: site, errors: &staffErrors).members
         AlertReader.checkReferences(alerts, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
                                  maintenance: maintenance, systems: systems, contacts: contacts, staff: staff,
+                                 staffProblems: staffErrors.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
                                  alerts: alerts)
     }
 

@@ -3,11 +3,11 @@ public import Monitoring
 /// Reads `[Retention]` in courtwatch.conf:
 /// ```
 /// [Retention]
-/// RawSamples=90d       # failed samples with their evidence, routine events
+/// RawSamples=90d       # failed samples with their evidence, notification attempts
 /// MinuteRollups=2d     # then folded into hours
 /// HourRollups=90d      # then folded into days
 /// DayRollups=1095d
-/// IncidentLog=1095d    # resolved incidents with their timelines, transitions, staff reports
+/// IncidentLog=1095d    # resolved incidents and their timelines, transitions, staff reports, daemon/prober marks
 /// ```
 enum RetentionReader {
     static let keys = ["RawSamples", "MinuteRollups", "HourRollups", "DayRollups", "IncidentLog"]

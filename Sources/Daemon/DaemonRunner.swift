@@ -114,6 +114,9 @@ final class DaemonRunner {
         self.continuity = continuity
         notifications = NotificationDispatcher.start(for: configuration, store: store, writer: writer,
                                                      logger: logger.named("alerts"))
+        for problem in configuration.staffProblems {
+            logger.warning("staff record ignored: \(problem) (monitoring is not affected)")
+        }
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])

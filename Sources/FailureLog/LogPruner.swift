@@ -29,12 +29,13 @@ public struct PruneSummary: Sendable, Equatable {
 /// Only kinds this module knows are removed; events other subsystems own (continuity, staff, forms) are
 /// never touched here, and an event a remaining row refers to (an incident's evidence, its timeline) stays.
 public struct LogPruner {
-    /// Kinds removed after `rawSamples`.
-    static let rawKinds = [EventKind.probeFailed, EventKind.daemonStarted, EventKind.daemonStopped,
-                           EventKind.proberOffline, EventKind.proberOnline, "notification.sent", "notification.retrying",
-                           "notification.failed"]
-    /// Kinds removed after `incidentLog`, apart from those of incidents (removed with their incident).
-    static let incidentLogKinds = [EventKind.probeTransition, EventKind.userReport]
+    /// Kinds removed after `rawSamples`: failed samples and notification attempts.
+    static let rawKinds = [EventKind.probeFailed, "notification.sent", "notification.retrying", "notification.failed"]
+    /// Kinds removed after `incidentLog`, apart from those of incidents (removed with their incident). The
+    /// daemon's starts and stops and the prober's offline/online marks stay as long as incidents: reports
+    /// need them to tell UNKNOWN time from outage.
+    static let incidentLogKinds = [EventKind.probeTransition, EventKind.userReport, EventKind.daemonStarted,
+                                   EventKind.daemonStopped, EventKind.proberOffline, EventKind.proberOnline]
 
     public let policy: RetentionPolicy
     public let signer: ExportSigner
