@@ -288,18 +288,7 @@ enum IncidentsCommand {
     }
 
     static func write<T>(_ stateDirectory: String, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
-        let store = FailureLogStore(stateDirectory: stateDirectory)
-        do {
-            let session = try LogSession(store: store)
-            defer { session.close() }
-            return try session.write(body)
-        } catch let error as IncidentChangeError {
-            throw CommandFailure(code: .dataError, message: error.message)
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
-        }
+        try LogAccess.write(stateDirectory, body)
     }
 
     /// Refuses a site or system the configuration (or, without one, the log) does not know, naming those it does.

@@ -30,20 +30,7 @@ enum StaffSupport {
     /// Runs `body` in one write transaction on the log.
     static func write<T>(_ parsed: ParsedArguments,
                          _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
-        let session: LogSession
-        do {
-            session = try LogSession(store: store(parsed))
-        } catch {
-            throw CommandFailure(code: .failure, message: error.description)
-        }
-        defer { session.close() }
-        do {
-            return try session.write(body)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(session.store.databasePath): \(error)")
-        }
+        try LogAccess.write(store(parsed).stateDirectory, body)
     }
 
     static func zone(for member: StaffMember) throws(CommandFailure) -> any ZoneOffsets {
