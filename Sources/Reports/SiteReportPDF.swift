@@ -4,16 +4,9 @@ import Documents
 /// The site failure-log report as an A4 PDF through the Documents module's own writer.
 public enum SiteReportPDF {
     public static func render(_ report: SiteReport, zone: any ZoneOffsets, provenance: ReportProvenance) -> [UInt8] {
-        var layout = PageLayout(info: PDFInfo(title: SiteReportRenderer.title(report),
-                                              subject: "courtwatch site IT failure log",
-                                              createdAtEpochSeconds: report.generatedAt.millisecondsSinceEpoch / 1000))
-        layout.bodySize = 11
-        layout.footer = { page, context in
-            page.text("\(report.site.name) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601) · "
-                      + context.pageOfPages,
-                      x: context.margins.left, y: PDFPage.a4Height - context.margins.bottom / 2, font: .helvetica,
-                      size: 8, color: .grey(0.3))
-        }
+        var layout = ReportPage.layout(title: SiteReportRenderer.title(report), subject: "courtwatch site IT failure log",
+                                       createdAtEpochSeconds: report.generatedAt.millisecondsSinceEpoch / 1000,
+                                       footer: "\(report.site.name) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601)")
         layout.heading(SiteReportRenderer.title(report), level: 1)
         layout.paragraph("Site \(report.site.id). Period \(SiteReportRenderer.period(report)) (\(report.site.timeZone)). "
             + "Generated \(report.generatedAt.iso8601). Times are site local time.")

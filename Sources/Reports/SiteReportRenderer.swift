@@ -48,14 +48,7 @@ public enum SiteReportRenderer {
         page.element("p", text: "Site \(report.site.id). Period \(period(report)) (\(report.site.timeZone)). "
             + "Generated \(report.generatedAt.iso8601). Times are site local time.")
         page.element("h2", text: "Summary")
-        page.element("table", ["class": "summary"]) { table in
-            for (label, value) in summaryPairs(report) {
-                table.element("tr") { row in
-                    row.element("th", ["scope": "row"], text: label)
-                    row.element("td", text: value)
-                }
-            }
-        }
+        ReportPage.summaryTable(&page, summaryPairs(report))
         page.element("h2", text: "Business hours lost by system")
         page.raw(HTMLBarChart.svg(report.bySystem.map {
             .init(label: $0.key, value: Double($0.lostMinutes), valueText: Hours.clock($0.lostMinutes) + " lost")

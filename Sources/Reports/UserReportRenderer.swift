@@ -24,14 +24,7 @@ public enum UserReportRenderer {
             + "(\(member.timeZone)). Working hours: \(member.workingHours.text). "
             + "Generated \(report.generatedAt.iso8601).")
         page.element("h2", text: "Summary")
-        page.element("table", ["class": "summary"]) { table in
-            for (label, value) in summaryPairs(report) {
-                table.element("tr") { row in
-                    row.element("th", ["scope": "row"], text: label)
-                    row.element("td", text: value)
-                }
-            }
-        }
+        ReportPage.summaryTable(&page, summaryPairs(report))
         page.element("h2", text: "For your appraisal or supervision record")
         page.element("p", ["class": "paste"], text: AppraisalParagraph.text(for: report))
         page.element("p", text: "Workload reduction to enter: \(report.workloadReductionHours) hours.")
