@@ -173,7 +173,11 @@ public final class LogWriter: @unchecked Sendable {
                                        uniquingKeysWith: { a, _ in a })
 
                 case let .event(kind, at, probeID, payload):
-                    try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
+                    let seq = try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
+                    if kind == EventKind.userReport, case let .object(fields) = payload,
+                       case let .string(system)? = fields["system"] {
+                        try transaction.linkStaffReport(seq, system: system, site: site, at: at)
+                    }
 
                 case let .outcome(outcome):
                     let observation = outcome.observation
