@@ -13,15 +13,20 @@ public struct RetentionPolicy: Sendable, Hashable {
     /// The site incident log: incidents (resolved before the cutoff) with their timelines, transitions, staff
     /// reports, and the daemon's start/stop and prober offline/online marks (reports need them for UNKNOWN time).
     public var incidentLog: Duration
+    /// A person's own entries: their personal details are erased (as `staff erase` does) once their newest
+    /// entry is this old. The default follows the notes: at least three years after the last entry.
+    public var staffEntries: Duration
 
     public static let day = Duration.seconds(86_400)
 
     public init(rawSamples: Duration = day * 90, minuteRollups: Duration = day * 2, hourRollups: Duration = day * 90,
-                dayRollups: Duration = day * 365 * 3, incidentLog: Duration = day * 365 * 3) {
+                dayRollups: Duration = day * 365 * 3, incidentLog: Duration = day * 365 * 3,
+                staffEntries: Duration = day * 365 * 3) {
         self.rawSamples = rawSamples
         self.minuteRollups = minuteRollups
         self.hourRollups = hourRollups
         self.dayRollups = dayRollups
         self.incidentLog = incidentLog
+        self.staffEntries = staffEntries
     }
 }
