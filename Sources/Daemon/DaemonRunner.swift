@@ -58,8 +58,10 @@ final class DaemonRunner {
         let writer: LogWriter
         do {
             let connection = try store.openWriter()
+            let store = self.store
             writer = try LogWriter(connection: connection, logger: logger.named("failure-log"),
-                                   maximumBuffered: configuration.daemon.maximumBufferedRecords)
+                                   maximumBuffered: configuration.daemon.maximumBufferedRecords,
+                                   reopen: { try store.openWriter() })
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
