@@ -174,8 +174,10 @@ struct SmallFilesystem {
 }
 
 /// An ext4 filesystem in an image file on a loop device, mounted with `errors=remount-ro`.
-struct LoopExt4 {
+final class LoopExt4 {
     let directory = TemporaryDirectory()
+    /// Loop devices this filesystem was attached to, newest last.
+    private(set) var devices: [String] = []
     var image: String { directory.subpath("disk.img") }
     var mountPoint: String { directory.subpath("mnt") }
 
@@ -195,8 +197,12 @@ struct LoopExt4 {
         try mount()
     }
 
+    /// Attaches the image to a new loop device each time: `mount -o loop` would reuse the device the old,
+    /// lazily unmounted (and still read-only) filesystem lives on while the log's old descriptors hold it.
     func mount() throws {
-        try Self.run("/bin/mount", ["-o", "loop,errors=remount-ro", image, mountPoint])
+        let device = try Self.run("/sbin/losetup", ["-f", "--show", image]).trimmingCharacters(in: .whitespacesAndNewlines)
+        devices.append(device)
+        try Self.run("/bin/mount", ["-o", "errors=remount-ro", device, mountPoint])
     }
 
     /// `/sys/fs/ext4/loopN` for the device the image is mounted from.
@@ -218,7 +224,10 @@ struct LoopExt4 {
         try mount()
     }
 
-    func detach() { _ = try? Self.run("/bin/umount", ["-l", mountPoint]) }
+    func detach() {
+        _ = try? Self.run("/bin/umount", ["-l", mountPoint])
+        for device in devices { _ = try? Self.run("/sbin/losetup", ["-d", device]) }
+    }
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
