@@ -1,7 +1,7 @@
 # courtwatch — the two commands a newcomer runs: `make demo` and `make test`.
 SWIFT ?= swift
 BIN := .build/debug/courtwatch
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config tzdata
 # Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures),
 # qpdf and poppler-utils (pdftotext, pdftoppm: checking the PDFs Documents writes).
 TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography qpdf poppler-utils

@@ -31,6 +31,11 @@ public struct SiteConfiguration: Sendable {
     public var contacts: [SiteContact] = []
     /// People from `staff/*.staff` (issue #6).
     public var staff: [StaffMember] = []
+    /// Problems in `staff/` files: they do not stop the daemon (monitoring matters more), but
+    /// `check-config` reports them and fails.
+    public var staffProblems: [ConfigurationError] = []
+    /// `[Alert]` sections of courtwatch.conf.
+    public var alerts: [AlertDefinition] = []
 }
 
 /// Reads a configuration directory: `courtwatch.conf` (optional), `site.conf`, and `*.probe` files at any depth.
@@ -58,12 +63,14 @@ public enum ConfigurationLoader {
         var maintenance: [MaintenanceWindow] = []
         var systems: [SystemContinuityRule] = []
         var contacts: [SiteContact] = []
+        var alerts: [AlertDefinition] = []
         let siteFile = files.first { $0.path.hasSuffix("/site.conf") || $0.path == "site.conf" }
         let daemonFile = files.first { $0.path.hasSuffix("/courtwatch.conf") || $0.path == "courtwatch.conf" }
         if let daemonFile {
             let keyFile = KeyFile(path: daemonFile.path, text: daemonFile.text, errors: &errors)
             daemon = readDaemon(keyFile, errors: &errors)
             daemon.retention = RetentionReader.read(keyFile, errors: &errors)
+            alerts = AlertReader.read(keyFile, errors: &errors)
         }
         if let siteFile {
             let keyFile = KeyFile(path: siteFile.path, text: siteFile.text, errors: &errors)
@@ -95,12 +102,17 @@ public enum ConfigurationLoader {
         ProbeReader.checkReferences(probes, declared: declared, errors: &errors)
         MaintenanceReader.checkReferences(maintenance, probes: probes, declared: declared, errors: &errors)
         SystemReader.checkReferences(systems, probes: probes, errors: &errors)
-        let staff = StaffDirectory.read(files: files, site: site, errors: &errors).members
+        // A mistake in someone's staff file must not stop monitoring: kept apart, reported by check-config.
+        var staffErrors: [ConfigurationError] = []
+        let staff = StaffDirectory.read(files: files, site: site, errors: &staffErrors).members
+        AlertReader.checkReferences(alerts, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
-                                 maintenance: maintenance, systems: systems, contacts: contacts, staff: staff)
+                                 maintenance: maintenance, systems: systems, contacts: contacts, staff: staff,
+                                 staffProblems: staffErrors.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
+                                 alerts: alerts)
     }
 
     static func readDirectory(_ directory: String) throws(ConfigurationError) -> [SourceFile] {
@@ -142,10 +154,10 @@ public enum ConfigurationLoader {
 
     static func readDaemon(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> DaemonSettings {
         var settings = DaemonSettings()
-        for section in keyFile.sections where section.name != "Retention" {
+        for section in keyFile.sections where section.name != "Retention" && section.name != "Alert" {
             guard section.name == "Daemon" else {
                 errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon] and [Retention]"))
+                                                 message: "unknown section [\(section.name)]; courtwatch.conf has [Daemon], [Retention] and [Alert]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,

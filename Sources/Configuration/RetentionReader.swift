@@ -3,14 +3,15 @@ public import Monitoring
 /// Reads `[Retention]` in courtwatch.conf:
 /// ```
 /// [Retention]
-/// RawSamples=90d       # failed samples with their evidence, routine events
+/// RawSamples=90d       # failed samples with their evidence, notification attempts
 /// MinuteRollups=2d     # then folded into hours
 /// HourRollups=90d      # then folded into days
 /// DayRollups=1095d
-/// IncidentLog=1095d    # resolved incidents with their timelines, transitions, staff reports
+/// IncidentLog=1095d    # resolved incidents and their timelines, transitions, staff reports, daemon/prober marks
+/// StaffEntries=1095d   # a person's own entries, counted from their newest entry
 /// ```
 enum RetentionReader {
-    static let keys = ["RawSamples", "MinuteRollups", "HourRollups", "DayRollups", "IncidentLog"]
+    static let keys = ["RawSamples", "MinuteRollups", "HourRollups", "DayRollups", "IncidentLog", "StaffEntries"]
 
     static func read(_ keyFile: KeyFile, errors: inout [ConfigurationError]) -> RetentionPolicy {
         var policy = RetentionPolicy()
@@ -30,6 +31,7 @@ enum RetentionReader {
             policy.dayRollups = days("DayRollups", minimum: 1) ?? policy.dayRollups
             // Working-time records must be kept two years (WTR reg 9); incidents back them.
             policy.incidentLog = days("IncidentLog", minimum: 730) ?? policy.incidentLog
+            policy.staffEntries = days("StaffEntries", minimum: 730) ?? policy.staffEntries
             if policy.hourRollups < policy.minuteRollups {
                 reader.fail("HourRollups", "HourRollups= is shorter than MinuteRollups=; rollups would vanish early")
             }

@@ -50,7 +50,7 @@ public enum StaffFile {
         } catch {
             throw WriteError(path: folder, reason: "cannot create: \(error)")
         }
-        let temporary = folder + "/.\(member.id).staff.tmp"
+        let temporary = folder + "/.\(member.id).staff.tmp.\(getpid())"
         guard manager.createFile(atPath: temporary, contents: Data(text(for: member).utf8)) else {
             throw WriteError(path: temporary, reason: "cannot write (permissions?)")
         }

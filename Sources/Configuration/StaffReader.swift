@@ -29,8 +29,9 @@ public enum StaffReader {
         var members: [StaffMember] = []
         for section in keyFile.sections {
             guard section.name == "Staff" else {
-                errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; .staff files have [Staff]"))
+                errors.append(ConfigurationError(
+                    file: keyFile.path, line: section.line,
+                    message: "unknown section [\(section.name)]; .staff files have [Staff]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section, knownKeys: knownKeys,
@@ -84,7 +85,8 @@ public enum StaffReader {
             if let value = Double(text), value > 0, value <= 100 {
                 contracted = value
             } else {
-                reader.fail("ContractedHoursPerWeek", "ContractedHoursPerWeek=\(text) is not a number of hours from 0 to 100")
+                reader.fail("ContractedHoursPerWeek",
+                            "ContractedHoursPerWeek=\(text) is not a number of hours from 0 to 100")
             }
         }
         guard let id, let name, let siteID, let role, let hours, reader.errors.isEmpty else { return nil }
@@ -99,8 +101,9 @@ public enum StaffReader {
                                     errors: inout [ConfigurationError]) {
         for section in keyFile.sections {
             guard section.name == "Holidays" else {
-                errors.append(ConfigurationError(file: keyFile.path, line: section.line,
-                                                 message: "unknown section [\(section.name)]; holidays.conf has [Holidays]"))
+                errors.append(ConfigurationError(
+                    file: keyFile.path, line: section.line,
+                    message: "unknown section [\(section.name)]; holidays.conf has [Holidays]"))
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section, knownKeys: ["Add", "Remove"],
@@ -108,8 +111,9 @@ public enum StaffReader {
             for entry in reader.all("Add") {
                 let dateText = String(entry.value.prefix { $0 != " " })
                 guard let date = CivilDate(iso8601: dateText) else {
-                    errors.append(ConfigurationError(file: keyFile.path, line: entry.line,
-                                                     message: "Add=\(entry.value) does not start with a date (2026-12-24 Site closed)"))
+                    errors.append(ConfigurationError(
+                        file: keyFile.path, line: entry.line,
+                        message: "Add=\(entry.value) does not start with a date (2026-12-24 Site closed)"))
                     continue
                 }
                 let name = entry.value.dropFirst(dateText.count).trimmed

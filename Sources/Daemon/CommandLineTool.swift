@@ -209,6 +209,12 @@ public enum CommandLineTool {
         for probe in configuration.probes.sorted(by: { $0.id < $1.id }) {
             print("  \(probe.id)  \(probe.check.kindName)  \(probe.check.target)  every \(probe.interval.configText)")
         }
+        for alert in configuration.alerts { print(alert.checkConfigLine) }
+        if !configuration.staffProblems.isEmpty {
+            let problems = configuration.staffProblems.map(\.description).joined(separator: "\n")
+            throw CommandFailure(code: .dataError, message: "staff records have errors (the daemon still runs; "
+                                 + "'courtwatch staff' and 'report user' refuse until they are fixed):\n" + problems)
+        }
         return .success
     }
 

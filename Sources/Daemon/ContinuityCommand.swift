@@ -154,21 +154,6 @@ enum ContinuityCommand {
     /// Runs `body` in one log transaction beside a running daemon (or without one).
     static func write<T>(_ parsed: ParsedArguments,
                          _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
-        let store = FailureLogStore(stateDirectory: parsed.option("state") ?? CommandLineTool.defaultState)
-        let session: LogSession
-        do {
-            session = try LogSession(store: store)
-        } catch {
-            if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
-            throw CommandFailure(code: .failure, message: error.description)
-        }
-        defer { session.close() }
-        do {
-            return try session.write(body)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
-        }
+        try LogAccess.write(parsed.option("state") ?? CommandLineTool.defaultState, body)
     }
 }

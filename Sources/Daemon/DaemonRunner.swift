@@ -33,6 +33,7 @@ final class DaemonRunner {
     private var retention: RetentionService?
     private var continuity: ContinuityWatcher?
     private var web: WebService?
+    private var notifications: NotificationDispatcher?
 
     init(options: Options, logger: Logger) {
         self.options = options
@@ -58,8 +59,10 @@ final class DaemonRunner {
         let writer: LogWriter
         do {
             let connection = try store.openWriter()
+            let store = self.store
             writer = try LogWriter(connection: connection, logger: logger.named("failure-log"),
-                                   maximumBuffered: configuration.daemon.maximumBufferedRecords)
+                                   maximumBuffered: configuration.daemon.maximumBufferedRecords,
+                                   reopen: { try store.openWriter() })
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -121,6 +124,11 @@ final class DaemonRunner {
         let continuity = ContinuityWatcher(store: store, configuration: configuration, logger: logger.named("continuity"))
         continuity.start()
         self.continuity = continuity
+        notifications = NotificationDispatcher.start(for: configuration, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
+        for problem in configuration.staffProblems {
+            logger.warning("staff record ignored: \(problem) (monitoring is not affected)")
+        }
         let summary = "watching \(configuration.probes.count) probes for \(configuration.site.name)"
         logger.notice("courtwatch \(Self.version) \(summary)",
                       ["state": store.stateDirectory, "pid": String(getpid())])
@@ -165,6 +173,7 @@ final class DaemonRunner {
         logger.notice("stopping on \(stopReason)")
         notifier.stopping()
         web?.stop()
+        notifications?.stop()
         control?.stop()
         retention.stop()
         continuity.stop()
@@ -210,6 +219,9 @@ final class DaemonRunner {
             return
         }
         options.configuration = next
+        notifications?.stop()
+        notifications = NotificationDispatcher.start(for: next, store: store, writer: writer,
+                                                     logger: logger.named("alerts"))
         control?.update { $0 = .init(engine: self.engine, configuration: next) }
         web?.update(engine: self.engine, configuration: next)
         continuity?.update(configuration: next)

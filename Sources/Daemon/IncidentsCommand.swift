@@ -34,7 +34,8 @@ enum IncidentsCommand {
 
         COMMON OPTIONS:
           --state DIR    State directory (default \(CommandLineTool.defaultState))
-          --config DIR   Configuration, to check site and system names (default \(CommandLineTool.defaultConfig))
+          --config DIR   Configuration, to check site and system names on 'open' (default \(CommandLineTool.defaultConfig));
+                         accepted and ignored by the other actions
         Exit codes: 0 done, 1 the log cannot be read or written, 64 bad usage, 65 refused (unknown incident,
         already resolved, unknown site or system, bad time).
         """
@@ -60,7 +61,7 @@ enum IncidentsCommand {
 
     static func list(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
         let parsed = try ParsedArguments.parse(arguments, command: "incidents list",
-                                               options: ["state", "from", "to", "site", "system"],
+                                               options: ["state", "config", "from", "to", "site", "system"],
                                                flags: ["open", "planned", "unplanned", "json"])
         if parsed.wantsHelp { print(help); return .success }
         let filter = IncidentFilter(
@@ -95,7 +96,8 @@ enum IncidentsCommand {
     }
 
     static func show(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
-        let parsed = try ParsedArguments.parse(arguments, command: "incidents show", options: ["state"], flags: ["json"],
+        let parsed = try ParsedArguments.parse(arguments, command: "incidents show", options: ["state", "config"],
+                                               flags: ["json"],
                                                maximumPositionals: 1)
         if parsed.wantsHelp { print(help); return .success }
         let id = try incidentID(parsed, command: "incidents show")
@@ -202,7 +204,7 @@ enum IncidentsCommand {
         let command = "incidents \(action)"
         let parsed = try ParsedArguments.parse(
             arguments, command: command,
-            options: ["state", "by", "text", "for", "until", "status", "impact", "ref", "event", "resolved-at"],
+            options: ["state", "config", "by", "text", "for", "until", "status", "impact", "ref", "event", "resolved-at"],
             flags: ["planned", "unplanned"], maximumPositionals: 1)
         if parsed.wantsHelp { print(help); return .success }
         let id = try incidentID(parsed, command: command)
@@ -286,18 +288,7 @@ enum IncidentsCommand {
     }
 
     static func write<T>(_ stateDirectory: String, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
-        let store = FailureLogStore(stateDirectory: stateDirectory)
-        do {
-            let session = try LogSession(store: store)
-            defer { session.close() }
-            return try session.write(body)
-        } catch let error as IncidentChangeError {
-            throw CommandFailure(code: .dataError, message: error.message)
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
-        }
+        try LogAccess.write(stateDirectory, body)
     }
 
     /// Refuses a site or system the configuration (or, without one, the log) does not know, naming those it does.

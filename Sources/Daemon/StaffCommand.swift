@@ -121,14 +121,16 @@ enum StaffCommand {
                          ("working_hours", .string(member.workingHours.text)),
                          ("systems", .array(member.systems.map { .string($0) })),
                          ("leave", .array(member.leave.map { .string(LeaveText.format($0)) })),
-                         ("contracted_hours_per_week", member.contractedHoursPerWeek.map { .decimal(String($0)) } ?? .null)])
+                         ("contracted_hours_per_week",
+                          member.contractedHoursPerWeek.map { .decimal(String($0)) } ?? .null)])
             })
             print(people.text())
             return .success
         }
         if directory.members.isEmpty { print("no staff records in \(directory.staffFolder)") }
         for member in directory.members {
-            print("\(member.id)  \(member.name)  \(member.role)  team \(member.team ?? "-")  \(member.workingHours.text)  "
+            print("\(member.id)  \(member.name)  \(member.role)  team \(member.team ?? "-")  "
+                  + "\(member.workingHours.text)  "
                   + "[\(member.systems.joined(separator: ","))]")
         }
         return .success

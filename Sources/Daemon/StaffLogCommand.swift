@@ -19,7 +19,8 @@ enum StaffLogCommand {
           manager-notified   --how email|phone|in-person|supervision|message
           helpdesk-ticket    --reference REF
 
-        --at is when it happened (default now); --systems defaults to all your systems. Times are ISO 8601 with
+        --at is when it happened (default now; for time-lost, that many minutes ago, so the lost time has just
+        ended); --systems defaults to all your systems. Times are ISO 8601 with
         an offset, or local time in your time zone as '2026-11-20 09:15'.
 
         \(CaseDataScreen.warning) Text that looks like a case number, National Insurance number, PNC ID or date
@@ -49,10 +50,13 @@ enum StaffLogCommand {
 
     static func run(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
         let command = "staff log"
-        let fieldOptions: Set<String> = ["minutes", "could-not", "until", "claim", "amount", "what", "agreed-in-writing",
-                                         "status", "target", "informed", "meeting-requested", "how", "note", "reference"]
+        let fieldOptions: Set<String> = [
+            "minutes", "could-not", "until", "claim", "amount", "what", "agreed-in-writing", "status", "target",
+            "informed", "meeting-requested", "how", "note", "reference",
+        ]
         let parsed = try ParsedArguments.parse(arguments, command: command,
-                                               options: fieldOptions.union(["kind", "at", "systems", "config", "state"]),
+                                               options: fieldOptions.union(["kind", "at", "systems", "config",
+                                                                            "state"]),
                                                flags: ["json"], maximumPositionals: 1)
         if parsed.wantsHelp { print(help); return .success }
         guard let id = parsed.positionals.first else { throw .usage("staff log needs a staff ID", command: command) }
@@ -73,14 +77,16 @@ enum StaffLogCommand {
         let member = try StaffSupport.member(id, in: directory)
         let zone = try StaffSupport.zone(for: member)
         let now = Timestamp.now
-        let at = try parsed.option("at").map { (text) throws(CommandFailure) in
-            try StaffSupport.time(text, option: "at", zone: zone, command: command)
-        } ?? now
         var fields: [String: String] = [:]
         for option in fieldOptions.sorted() {
             if let value = parsed.option(option), option != "until" { fields[option] = value }
         }
         try check(fields, kind: kind)
+        // Without --at, time lost is taken to have just ended; anything else happened now.
+        let justEnded = now + .seconds(-60 * (kind == .timeLost ? Int(fields["minutes"] ?? "") ?? 0 : 0))
+        let at = try parsed.option("at").map { (text) throws(CommandFailure) in
+            try StaffSupport.time(text, option: "at", zone: zone, command: command)
+        } ?? justEnded
         var end: Timestamp?
         if kind == .timeLost, let minutes = fields["minutes"].flatMap({ Int($0) }) {
             end = at + .seconds(minutes * 60)
@@ -115,7 +121,8 @@ enum StaffLogCommand {
     static func check(_ fields: [String: String], kind: StaffEntry.Kind) throws(CommandFailure) {
         if let minutes = fields["minutes"] {
             guard let value = Int(minutes), (1...24 * 60).contains(value) else {
-                throw CommandFailure(code: .dataError, message: "--minutes \(minutes) is not a whole number from 1 to 1440")
+                throw CommandFailure(code: .dataError,
+                                     message: "--minutes \(minutes) is not a whole number from 1 to 1440")
             }
         }
         if let amount = fields["amount"], Money.pence(amount) == nil {

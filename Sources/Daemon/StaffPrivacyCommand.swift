@@ -36,7 +36,8 @@ enum StaffPrivacyCommand {
             let count = try StaffSupport.write(parsed) { transaction in
                 try StaffLog.revoke(staffID: id, from: grantee, by: id, at: now, in: &transaction)
             }
-            print(count == 0 ? "\(id)'s report was not shared with \(grantee)" : "revoked: \(grantee) can no longer see \(id)'s report")
+            print(count == 0 ? "\(id)'s report was not shared with \(grantee)"
+                  : "revoked: \(grantee) can no longer see \(id)'s report")
             return .success
         }
         var until: Timestamp?
@@ -67,7 +68,8 @@ enum StaffPrivacyCommand {
             guard member != nil || !entries.isEmpty else {
                 throw CommandFailure(code: .dataError, message: "nothing is held about staff ID '\(id)'")
             }
-            try StaffLog.recordAccess(staffID: id, viewer: id, role: "self", action: "export", at: now, in: &transaction)
+            try StaffLog.recordAccess(staffID: id, viewer: id, role: "self", action: "export", at: now,
+                                      in: &transaction)
             let entryValues = try entries.map { entry -> ReportJSON in
                 guard case var .object(pairs) = UserReportRenderer.entryJSON(entry) else { return .null }
                 let matches = try StaffLog.fieldsMatchCommitment(connection, entryID: entry.id)
@@ -114,7 +116,8 @@ enum StaffPrivacyCommand {
         let count = try StaffSupport.write(parsed) { transaction in
             try StaffLog.erase(staffID: id, by: id, at: now, in: &transaction)
         }
-        print("erased the details of \(count) entries for \(id); the log's chain is unchanged ('courtwatch log verify')")
+        print("erased the details of \(count) entries for \(id); "
+              + "the log's chain is unchanged ('courtwatch log verify')")
         if let file = directory.member(id)?.source?.file {
             let others = directory.members.filter { $0.source?.file == file && $0.id != id }
             if others.isEmpty {
@@ -148,20 +151,22 @@ enum StaffPrivacyCommand {
         let last = try StaffSupport.date(toText, option: "to")
         let minimum = parsed.option("min-group").flatMap { Int($0) } ?? TeamAggregate.defaultMinimumGroupSize
         guard minimum >= TeamAggregate.defaultMinimumGroupSize else {
-            throw .usage("--min-group must be at least \(TeamAggregate.defaultMinimumGroupSize)", command: "staff teams")
+            throw .usage("--min-group must be at least \(TeamAggregate.defaultMinimumGroupSize)",
+                         command: "staff teams")
         }
         let directory = try StaffSupport.loadDirectory(parsed)
         let now = Timestamp.now
         let result = try StaffSupport.write(parsed) { transaction -> TeamAggregate.Result in
             let reports = try directory.members.map {
                 try StaffSupport.report(for: $0, directory: directory, first: first, last: last,
-                                        connection: transaction.connection, now: now)
+                                        in: transaction, now: now)
             }
             return TeamAggregate.build(reports, minimumGroupSize: minimum)
         }
         if parsed.flag("json") {
             print(ReportJSON.object([
-                ("from", .string(first.iso8601)), ("to", .string(last.iso8601)), ("minimum_group_size", .number(Int64(minimum))),
+                ("from", .string(first.iso8601)), ("to", .string(last.iso8601)),
+                ("minimum_group_size", .number(Int64(minimum))),
                 ("teams", .array(result.rows.map { (row: TeamAggregate.Row) -> ReportJSON in
                     .object([("team", .string(row.team)), ("people", .number(Int64(row.people))),
                              ("hours_lost", .decimal(Hours.text(row.lostMinutes))),

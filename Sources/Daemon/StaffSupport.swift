@@ -3,7 +3,6 @@ import Configuration
 import FailureLog
 import Monitoring
 import Reports
-import SQLite
 
 /// What the staff and per-person report commands share: loading the staff directory and the log, reading
 /// times in a person's zone, building a person's report.
@@ -29,21 +28,9 @@ enum StaffSupport {
     }
 
     /// Runs `body` in one write transaction on the log.
-    static func write<T>(_ parsed: ParsedArguments, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
-        let session: LogSession
-        do {
-            session = try LogSession(store: store(parsed))
-        } catch {
-            throw CommandFailure(code: .failure, message: error.description)
-        }
-        defer { session.close() }
-        do {
-            return try session.write(body)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(session.store.databasePath): \(error)")
-        }
+    static func write<T>(_ parsed: ParsedArguments,
+                         _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {
+        try LogAccess.write(store(parsed).stateDirectory, body)
     }
 
     static func zone(for member: StaffMember) throws(CommandFailure) -> any ZoneOffsets {
@@ -55,7 +42,8 @@ enum StaffSupport {
     }
 
     /// ISO 8601 with an offset, or `YYYY-MM-DD HH:MM` / `YYYY-MM-DDTHH:MM` read in `zone`.
-    static func time(_ text: String, option: String, zone: any ZoneOffsets, command: String) throws(CommandFailure) -> Timestamp {
+    static func time(_ text: String, option: String, zone: any ZoneOffsets,
+                     command: String) throws(CommandFailure) -> Timestamp {
         if let time = Timestamp(iso8601: text) { return time }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         if parts.count == 2, let date = CivilDate(iso8601: String(parts[0])) {
@@ -84,7 +72,8 @@ enum StaffSupport {
 
     /// A person's report over [first, last] from the log, and the IDs of the events it rests on.
     static func report(for member: StaffMember, directory: StaffDirectory, first: CivilDate, last: CivilDate,
-                       connection: Connection, now: Timestamp) throws -> UserReport {
+                       in transaction: LogTransaction, now: Timestamp) throws -> UserReport {
+        let connection = transaction.connection
         var input = UserReportBuilder.Input(member: member, pattern: try pattern(for: member, directory: directory),
                                             firstDay: first, lastDay: last, incidents: [], generatedAt: now)
         let period = input.period

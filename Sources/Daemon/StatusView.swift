@@ -16,6 +16,8 @@ struct StatusSnapshot {
     var logHealth: String?
     /// The site's continuity level and recommendation (issue #5).
     var continuity: ContinuityStatus?
+    /// Whether alerts are getting through (issue #4: a notification never fails silently).
+    var notifications = NotificationHealth()
 
     static func read(stateDirectory: String, recentEventLimit: Int = 0) throws(CommandFailure) -> StatusSnapshot {
         let store = FailureLogStore(stateDirectory: stateDirectory)
@@ -41,7 +43,8 @@ struct StatusSnapshot {
                 site: site, probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
                 recentEvents: recent, daemonPID: FileLock.holder(of: store.lockPath),
                 daemonRunning: running, stateDirectory: store.stateDirectory, logHealth: health,
-                continuity: ContinuityStatus.read(site: site?.id, on: reader.connection))
+                continuity: ContinuityStatus.read(site: site?.id, on: reader.connection),
+                notifications: try reader.notificationHealth(now: .now))
         } catch let error as FailureLogStore.Failure {
             if case .migration = error { throw CommandFailure(code: .dataError, message: error.description) }
             throw CommandFailure(code: .failure, message: error.description)
@@ -59,6 +62,7 @@ struct StatusSnapshot {
         lines.append("\(siteName) — \(daemon)")
         if let logHealth { lines.append("FAILURE LOG PROBLEM: \(logHealth) (probing continues; records are held in memory)") }
         if let banner = continuity?.banner(clock: clock, now: now) { lines.append(banner) }
+        lines += notifications.statusLines
         lines.append("")
         for sentence in faultSentences(clock: clock, now: now) { lines.append("  " + sentence) }
         lines.append("")
@@ -132,6 +136,7 @@ struct StatusSnapshot {
             "summary": .array(faultSentences(clock: LocalClock(timeZone: site?.timeZone), now: .now).map { .string($0) }),
             "open_incidents": .array(incidentValues),
             "continuity": continuity?.json(clock: LocalClock(timeZone: site?.timeZone), now: .now) ?? .null,
+            "notifications": notifications.json,
         ]
         return value.canonicalText
     }

@@ -9,7 +9,7 @@ import Reports
 enum UserReportCommand {
     static let help = """
         USAGE: courtwatch report user ID --from DATE --to DATE --format pdf|html|csv|json --out FILE
-                                      [--as self|manager|union-rep|NAME --viewer NAME]
+                                      [--as self|manager|union-rep|safety-rep|NAME --viewer NAME]
                                       [--foreseeability-notice FILE]
 
         Every incident on ID's systems at their site that overlaps their working time (daylight saving, bank
@@ -21,7 +21,8 @@ enum UserReportCommand {
 
         --as / --viewer: who is asking (default the person themself). A manager, union rep or named person
         gets the report only while ID shares it with them ('courtwatch staff share'). Every report made is
-        recorded in ID's access log.
+        recorded in ID's access log. A safety rep (--as safety-rep, shared with safety-rep) gets the
+        health-and-safety entries only.
         --foreseeability-notice FILE: also write a pre-filled draft notice (HTML) to FILE. It is never sent.
 
         OPTIONS:
@@ -52,6 +53,10 @@ enum UserReportCommand {
         guard first <= last else { throw CommandFailure(code: .dataError, message: "--from is after --to") }
         let role = parsed.option("as") ?? "self"
         let viewer = parsed.option("viewer") ?? (role == "self" ? id : role)
+        if role != "self" && parsed.option("foreseeability-notice") != nil {
+            throw .usage("--foreseeability-notice is for the person themself (drafts are theirs alone)",
+                         command: command)
+        }
         let directory = try StaffSupport.loadDirectory(parsed)
         let member = try StaffSupport.member(id, in: directory)
         let store = StaffSupport.store(parsed)
@@ -65,7 +70,7 @@ enum UserReportCommand {
         let (report, provenance) = try StaffSupport.write(parsed) { transaction -> (UserReport, ReportProvenance) in
             let connection = transaction.connection
             if role != "self" {
-                let grantee = role == "manager" || role == "union-rep" ? role : viewer
+                let grantee = ["manager", "union-rep", "safety-rep"].contains(role) ? role : viewer
                 let shares = try StaffLog.shares(connection, staffID: id)
                 guard shares.contains(where: { $0.grantee == grantee && $0.isActive(at: now) }) else {
                     throw CommandFailure(code: .noPermission, message: "\(id) has not shared their report with "
@@ -73,7 +78,7 @@ enum UserReportCommand {
                 }
             }
             let report = try StaffSupport.report(for: member, directory: directory, first: first, last: last,
-                                                 connection: connection, now: now)
+                                                 in: transaction, now: now)
             let events = try StaffLog.underlyingEvents(connection, entryIDs: report.entries.map(\.id),
                                                        incidentIDs: report.rows.map(\.incident.id))
             try StaffLog.recordAccess(staffID: id, viewer: viewer, role: role, action: "report \(format) "
@@ -83,12 +88,7 @@ enum UserReportCommand {
                                              chainHeadSeq: events.headSeq, keyFingerprint: fingerprint,
                                              verificationCommand: signer.verificationCommand(for: out)))
         }
-        let bytes: [UInt8] = switch format {
-        case "pdf": UserReportPDF.render(report, provenance: provenance)
-        case "csv": Array(UserReportRenderer.csv(report, provenance: provenance).utf8)
-        case "json": Array(UserReportRenderer.json(report, provenance: provenance).utf8)
-        default: Array(UserReportRenderer.html(report, provenance: provenance).utf8)
-        }
+        let bytes = render(report, format: format, role: role, provenance: provenance)
         do {
             try signer.writeSigned(bytes, to: out)
         } catch {
@@ -102,5 +102,15 @@ enum UserReportCommand {
             print("wrote a draft foreseeability notice to \(notice): it has not been sent")
         }
         return .success
+    }
+
+    static func render(_ report: UserReport, format: String, role: String, provenance: ReportProvenance) -> [UInt8] {
+        if role == "safety-rep" { return HealthAndSafetyExtract.render(report, format: format, provenance: provenance) }
+        return switch format {
+        case "pdf": UserReportPDF.render(report, provenance: provenance)
+        case "csv": Array(UserReportRenderer.csv(report, provenance: provenance).utf8)
+        case "json": Array(UserReportRenderer.json(report, provenance: provenance).utf8)
+        default: Array(UserReportRenderer.html(report, provenance: provenance).utf8)
+        }
     }
 }

@@ -243,6 +243,24 @@ extension LogTransaction {
         try addUpdate(seq, incident: id, at: at, kind: "link", by: by, status: nil, text: "linked \(role) event \(event) (\(kind))")
     }
 
+    /// Links a staff report to every open incident on its system at `site`, as evidence recorded by courtwatch.
+    mutating func linkStaffReport(_ seq: Int64, system: String, site: String, at: Timestamp) throws {
+        let open = try connection.rows(
+            """
+            SELECT DISTINCT i.id FROM incidents i JOIN incident_scope s ON s.incident_id = i.id
+            WHERE i.resolved_at_ms IS NULL AND s.system = ? AND s.site_id = ? ORDER BY i.id
+            """, [system, site]) { $0.int(0) ?? 0 }
+        for id in open {
+            let linked = try append(kind: EventKind.incidentLinked, at: at, payload: [
+                "incident": .integer(id), "by": "courtwatch", "event": .integer(seq), "role": "staff-report",
+            ])
+            try connection.execute("INSERT OR IGNORE INTO incident_evidence (incident_id, event_seq, role) VALUES (?, ?, ?)",
+                                   [id, seq, "staff-report"])
+            try addUpdate(linked, incident: id, at: at, kind: "link", by: "courtwatch", status: nil,
+                          text: "staff report about \(system) (event \(seq))")
+        }
+    }
+
     /// Resolves an open incident by hand; the note says why (a person's resolve always needs one).
     public mutating func resolveIncident(_ id: Int64, by: String, text: String, resolvedAt: Timestamp? = nil,
                                          at: Timestamp) throws {

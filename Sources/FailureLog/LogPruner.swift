@@ -14,6 +14,8 @@ public struct PruneSummary: Sendable, Equatable {
     public var foldedMinuteRows: Int64
     public var foldedHourRows: Int64
     public var removedDayRows: Int64
+    /// People whose entries' personal details were erased because their newest entry passed `staffEntries`.
+    public var erasedStaff = 0
     /// The checkpoint event written, nil when nothing was removed.
     public var checkpointSeq: Int64?
 
@@ -29,12 +31,13 @@ public struct PruneSummary: Sendable, Equatable {
 /// Only kinds this module knows are removed; events other subsystems own (continuity, staff, forms) are
 /// never touched here, and an event a remaining row refers to (an incident's evidence, its timeline) stays.
 public struct LogPruner {
-    /// Kinds removed after `rawSamples`.
-    static let rawKinds = [EventKind.probeFailed, EventKind.daemonStarted, EventKind.daemonStopped,
-                           EventKind.proberOffline, EventKind.proberOnline, "notification.sent", "notification.retrying",
-                           "notification.failed"]
-    /// Kinds removed after `incidentLog`, apart from those of incidents (removed with their incident).
-    static let incidentLogKinds = [EventKind.probeTransition, EventKind.userReport]
+    /// Kinds removed after `rawSamples`: failed samples and notification attempts.
+    static let rawKinds = [EventKind.probeFailed, "notification.sent", "notification.retrying", "notification.failed"]
+    /// Kinds removed after `incidentLog`, apart from those of incidents (removed with their incident). The
+    /// daemon's starts and stops and the prober's offline/online marks stay as long as incidents: reports
+    /// need them to tell UNKNOWN time from outage.
+    static let incidentLogKinds = [EventKind.probeTransition, EventKind.userReport, EventKind.daemonStarted,
+                                   EventKind.daemonStopped, EventKind.proberOffline, EventKind.proberOnline]
 
     public let policy: RetentionPolicy
     public let signer: ExportSigner
@@ -99,7 +102,19 @@ public struct LogPruner {
                          removed: &removed, connection)
 
         summary.removedEvents = removed.kinds
-        guard summary.totalRemovedEvents > 0 else { return summary }
+
+        // People who have logged nothing for `staffEntries`: their personal details go, as on request.
+        let staffCutoff = now.millisecondsSinceEpoch - policy.staffEntries.milliseconds
+        let idle = try connection.rows(
+            """
+            SELECT staff_id FROM staff_entries GROUP BY staff_id
+            HAVING max(at_ms) < ? AND sum(erased_event IS NULL) > 0 ORDER BY staff_id
+            """, [staffCutoff]) { $0.text(0) ?? "" }
+        for person in idle {
+            _ = try StaffLog.erase(staffID: person, by: "courtwatch retention", at: now, in: &transaction)
+        }
+        summary.erasedStaff = idle.count
+        guard summary.totalRemovedEvents > 0 else { return summary }  // erasures need no checkpoint: no gaps
         summary.checkpointSeq = try appendCheckpoint(&transaction, summary: summary, removed: removed, now: now)
         return summary
     }

@@ -9,7 +9,11 @@ public final class LogWriter: @unchecked Sendable {
     // @unchecked: `connection`, `chain` and `batchState` are touched only on the writer thread (after
     // init, which finishes before the thread starts); everything shared is guarded by `condition`.
 
-    private let connection: Connection
+    private var connection: Connection
+    /// Opens a fresh write connection. After repeated failures the writer closes its connection and calls
+    /// this: a filesystem that went read-only and was repaired and mounted again (or a replaced disk) is
+    /// only reached through new file descriptors.
+    private let reopen: (@Sendable () throws -> Connection)?
     private let logger: Logger
     private let condition = NSCondition()
     private var pending: [LogRecord] = []
@@ -28,8 +32,10 @@ public final class LogWriter: @unchecked Sendable {
     public let maximumBuffered: Int
     private var dropped = 0
 
-    public init(connection: Connection, logger: Logger, maximumBuffered: Int = 1_000_000) throws {
+    public init(connection: Connection, logger: Logger, maximumBuffered: Int = 1_000_000,
+                reopen: (@Sendable () throws -> Connection)? = nil) throws {
         self.connection = connection
+        self.reopen = reopen
         self.logger = logger
         self.maximumBuffered = maximumBuffered
         if let site = try connection.firstRow("SELECT id FROM sites LIMIT 1", [], { $0.text(0) }) {
@@ -115,6 +121,7 @@ public final class LogWriter: @unchecked Sendable {
 
     private func run() {
         var backoff = 0.05
+        var consecutiveFailures = 0
         while true {
             condition.lock()
             while pending.isEmpty && !stopping { condition.wait() }
@@ -128,7 +135,13 @@ public final class LogWriter: @unchecked Sendable {
             condition.unlock()
 
             do {
+                if consecutiveFailures >= 2, let reopen {
+                    try? connection.close()
+                    connection = try reopen()
+                    logger.notice("failure log reopened after \(consecutiveFailures) failed attempts")
+                }
                 try write(batch)
+                consecutiveFailures = 0
                 condition.lock()
                 pending.removeFirst(min(batch.count, pending.count))
                 committed += batch.count
@@ -138,6 +151,7 @@ public final class LogWriter: @unchecked Sendable {
                 condition.unlock()
                 backoff = 0.05
             } catch {
+                consecutiveFailures += 1
                 condition.lock()
                 let firstFailure = lastFailure == nil
                 lastFailure = String(describing: error)
@@ -173,7 +187,11 @@ public final class LogWriter: @unchecked Sendable {
                                        uniquingKeysWith: { a, _ in a })
 
                 case let .event(kind, at, probeID, payload):
-                    try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
+                    let seq = try transaction.append(kind: kind, at: at, probeID: probeID, payload: payload)
+                    if kind == EventKind.userReport, case let .object(fields) = payload,
+                       case let .string(system)? = fields["system"] {
+                        try transaction.linkStaffReport(seq, system: system, site: site, at: at)
+                    }
 
                 case let .outcome(outcome):
                     let observation = outcome.observation

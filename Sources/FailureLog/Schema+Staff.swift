@@ -36,10 +36,12 @@ extension Schema {
         );
 
         -- Incidents an entry overlaps in time and system (found when it is logged), kept private to the
-        -- person: they are not added to the site's incident evidence.
+        -- person: they are not added to the site's incident evidence. No foreign key to incidents: retention
+        -- removes old incidents on the site's schedule, while the person's entry (and the record that it
+        -- matched an incident) is kept on theirs.
         CREATE TABLE staff_entry_incidents (
             entry_id TEXT NOT NULL REFERENCES staff_entries (id),
-            incident_id INTEGER NOT NULL REFERENCES incidents (id),
+            incident_id INTEGER NOT NULL,
             PRIMARY KEY (entry_id, incident_id)
         ) WITHOUT ROWID;
 

@@ -55,7 +55,8 @@ public enum StaffLog {
         ])
         let connection = transaction.connection
         try connection.execute("""
-            INSERT INTO staff_entries (id, event_seq, staff_id, kind, at_ms, end_ms, systems, commitment, recorded_at_ms)
+            INSERT INTO staff_entries
+                (id, event_seq, staff_id, kind, at_ms, end_ms, systems, commitment, recorded_at_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [entry.id, seq, entry.staffID, entry.kind.rawValue, entry.at.millisecondsSinceEpoch,
                   entry.end?.millisecondsSinceEpoch, entry.systems.joined(separator: ","), commitment,
@@ -134,7 +135,8 @@ public enum StaffLog {
             "SELECT name, value FROM staff_entry_fields WHERE entry_id = ?", [entryID]) {
             ($0.text(0) ?? "", $0.text(1) ?? "")
         })
-        return payload.contains("\"commitment\":\"\(commitment)\"") && Self.commitment(salt: salt, fields: fields) == commitment
+        return payload.contains("\"commitment\":\"\(commitment)\"")
+            && Self.commitment(salt: salt, fields: fields) == commitment
     }
 
     // MARK: sharing and access

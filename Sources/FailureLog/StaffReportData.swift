@@ -30,7 +30,9 @@ extension StaffLog {
         let events = try connection.rows("""
             SELECT at_ms, kind FROM events WHERE kind IN (?, ?, ?, ?) AND at_ms < ? ORDER BY seq
             """, [EventKind.proberOffline, EventKind.proberOnline, EventKind.daemonStopped, EventKind.daemonStarted,
-                  span.end.millisecondsSinceEpoch]) { (Timestamp(millisecondsSinceEpoch: $0.int(0) ?? 0), $0.text(1) ?? "") }
+                  span.end.millisecondsSinceEpoch]) {
+            (Timestamp(millisecondsSinceEpoch: $0.int(0) ?? 0), $0.text(1) ?? "")
+        }
         var gaps: [TimeSpan] = []
         var offlineSince: Timestamp?
         var stoppedSince: Timestamp?
@@ -71,7 +73,9 @@ extension StaffLog {
         }
         var lines = ""
         for seq in seqs.sorted() {
-            let hash = try connection.firstRow("SELECT hash FROM events WHERE seq = ?", [seq]) { $0.blob(0) ?? [] } ?? []
+            let hash = try connection.firstRow("SELECT hash FROM events WHERE seq = ?", [seq]) {
+                $0.blob(0) ?? []
+            } ?? []
             lines += "\(seq):\(HexEncoding.encode(hash))\n"
         }
         let head = try connection.scalarInt("SELECT max(seq) FROM events") ?? 0

@@ -6,12 +6,14 @@ public enum AppraisalParagraph {
                              "October", "November", "December"]
 
     /// `1 April 2026`.
-    public static func longDate(_ date: CivilDate) -> String { "\(date.day) \(monthNames[date.month - 1]) \(date.year)" }
+    public static func longDate(_ date: CivilDate) -> String {
+        "\(date.day) \(monthNames[date.month - 1]) \(date.year)"
+    }
 
     public static func text(for report: UserReport) -> String {
         let totals = report.totals
         var sentences: [String] = []
-        let incidents = totals.incidents == 1 ? "1 incident" : "\(totals.incidents) incidents"
+        let incidents = totals.outages == 1 ? "1 outage" : "\(totals.outages) outages"
         sentences.append("Between \(longDate(report.firstDay)) and \(longDate(report.lastDay)), IT failures removed "
             + "\(Hours.text(totals.hoursLostMinutes)) hours (\(totals.percentOfContracted)%) of my contracted time, "
             + "across \(incidents) on the systems I use")

@@ -19,7 +19,8 @@ public enum ForeseeabilityNotice {
         page.element("p", text: "This has now persisted for \(weeks) week\(weeks == 1 ? "" : "s") (from "
             + "\(AppraisalParagraph.longDate(report.firstDay)) to \(AppraisalParagraph.longDate(report.lastDay))). "
             + "In that time IT failures removed \(Hours.text(report.totals.hoursLostMinutes)) hours "
-            + "(\(report.totals.percentOfContracted)%) of my contracted time over \(report.totals.incidents) incidents, "
+            + "(\(report.totals.percentOfContracted)%) of my contracted time over \(report.totals.outages) "
+            + "outage\(report.totals.outages == 1 ? "" : "s"), "
             + "I worked \(Hours.text(report.totals.extraMinutes)) extra hours, and "
             + "\(report.totals.deadlinesAtRisk + report.totals.deadlinesMissed) deadlines were put at risk or missed.")
         let flags = report.entries.filter { $0.kind == .healthAndSafety && !$0.erased }
@@ -27,7 +28,9 @@ public enum ForeseeabilityNotice {
             page.element("p", text: "I have recorded \(flags.count) health and safety concern"
                 + "\(flags.count == 1 ? "" : "s") in this period:")
             page.element("ul") { list in
-                for flag in flags { list.element("li", text: report.localText(flag.at) + ": " + EntryText.summary(flag)) }
+                for flag in flags {
+                    list.element("li", text: report.localText(flag.at) + ": " + EntryText.summary(flag))
+                }
             }
         }
         page.element("p", text: "I am giving notice so that my employer is aware of the risk to my health and can "

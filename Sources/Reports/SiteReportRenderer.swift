@@ -10,6 +10,11 @@ public enum SiteReportRenderer {
     }
 
     static func local(_ time: Timestamp, _ report: SiteReport, zone: any ZoneOffsets) -> String {
+        localTime(time, zone: zone)
+    }
+
+    /// `2026-11-20 09:15` in the zone's wall-clock time.
+    public static func localTime(_ time: Timestamp, zone: any ZoneOffsets) -> String {
         let local = time.millisecondsSinceEpoch + zone.offsetMilliseconds(at: time)
         let iso = Timestamp(millisecondsSinceEpoch: local).iso8601
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5))
@@ -43,14 +48,7 @@ public enum SiteReportRenderer {
         page.element("p", text: "Site \(report.site.id). Period \(period(report)) (\(report.site.timeZone)). "
             + "Generated \(report.generatedAt.iso8601). Times are site local time.")
         page.element("h2", text: "Summary")
-        page.element("table", ["class": "summary"]) { table in
-            for (label, value) in summaryPairs(report) {
-                table.element("tr") { row in
-                    row.element("th", ["scope": "row"], text: label)
-                    row.element("td", text: value)
-                }
-            }
-        }
+        ReportPage.summaryTable(&page, summaryPairs(report))
         page.element("h2", text: "Business hours lost by system")
         page.raw(HTMLBarChart.svg(report.bySystem.map {
             .init(label: $0.key, value: Double($0.lostMinutes), valueText: Hours.clock($0.lostMinutes) + " lost")

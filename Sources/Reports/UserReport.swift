@@ -27,6 +27,8 @@ public struct UserReport: Sendable {
 
     public struct Totals: Sendable, Equatable {
         public var incidents = 0
+        /// Incidents counted as lost time (the rest were degraded service or planned maintenance).
+        public var outages = 0
         public var lostMinutes: Int64 = 0
         public var degradedMinutes: Int64 = 0
         public var plannedMinutes: Int64 = 0
@@ -73,7 +75,8 @@ public struct UserReport: Sendable {
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(names[day.weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year) \(two(minute / 60)):\(two(minute % 60))"
+        return "\(names[day.weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year) "
+            + "\(two(minute / 60)):\(two(minute % 60))"
     }
 
     /// Hours to enter as a workload (WMT-style) reduction: hours lost, one decimal place.

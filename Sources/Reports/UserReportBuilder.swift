@@ -68,6 +68,7 @@ public enum UserReportBuilder {
         }
         var totals = UserReport.Totals()
         totals.incidents = rows.count
+        totals.outages = rows.filter { $0.category == .lost }.count
         let lost = TimeSpan.union(spansByCategory[.lost] ?? [])
         let degraded = TimeSpan.union(spansByCategory[.degraded] ?? []).flatMap { $0.subtracting(lost) }
         let planned = TimeSpan.union(spansByCategory[.planned] ?? []).flatMap { $0.subtracting(lost + degraded) }
@@ -78,8 +79,9 @@ public enum UserReportBuilder {
         addEntryTotals(input.entries, period: period, into: &totals)
         totals.contractedMinutes = contractedMinutes(input, period: period)
         let bySystem = spansBySystem.keys.sorted().map { system in
-            UserReport.SystemTotal(system: system, lostMinutes: minutes(of: TimeSpan.union(spansBySystem[system]?[.lost] ?? [])),
-                                   degradedMinutes: minutes(of: TimeSpan.union(spansBySystem[system]?[.degraded] ?? [])))
+            UserReport.SystemTotal(
+                system: system, lostMinutes: minutes(of: TimeSpan.union(spansBySystem[system]?[.lost] ?? [])),
+                degradedMinutes: minutes(of: TimeSpan.union(spansBySystem[system]?[.degraded] ?? [])))
         }.sorted { ($0.lostMinutes, $0.degradedMinutes) > ($1.lostMinutes, $1.degradedMinutes) }
         return UserReport(member: input.member, firstDay: input.firstDay, lastDay: input.lastDay, period: period,
                           rows: rows, entries: input.entries.sorted { ($0.at, $0.id) < ($1.at, $1.id) },
@@ -123,11 +125,17 @@ public enum UserReportBuilder {
             case .timeLost:
                 if entry.incidentIDs.isEmpty { totals.unmatchedSelfLoggedMinutes += Int64(entry.minutes ?? 0) }
             case .extraHours:
-                if let end = entry.end { totals.extraMinutes += (end.millisecondsSinceEpoch - entry.at.millisecondsSinceEpoch) / 60_000 }
+                if let end = entry.end {
+                    totals.extraMinutes += (end.millisecondsSinceEpoch - entry.at.millisecondsSinceEpoch) / 60_000
+                }
             case .cost:
                 totals.costPence += entry.amountPence ?? 0
             case .deadline:
-                if entry.fields["status"] == "missed" { totals.deadlinesMissed += 1 } else { totals.deadlinesAtRisk += 1 }
+                if entry.fields["status"] == "missed" {
+                    totals.deadlinesMissed += 1
+                } else {
+                    totals.deadlinesAtRisk += 1
+                }
             case .healthAndSafety:
                 totals.healthAndSafetyFlags += 1
             case .managerNotified, .helpdeskTicket:

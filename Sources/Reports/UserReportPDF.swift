@@ -5,15 +5,10 @@ import Documents
 public enum UserReportPDF {
     public static func render(_ report: UserReport, provenance: ReportProvenance) -> [UInt8] {
         let member = report.member
-        var layout = PageLayout(info: PDFInfo(title: "IT failures and my working time: \(member.id)",
-                                              subject: "courtwatch per-person outage report",
-                                              createdAtEpochSeconds: report.generatedAt.millisecondsSinceEpoch / 1000))
-        layout.bodySize = 11
-        layout.footer = { page, context in
-            page.text("\(member.id) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601) · \(context.pageOfPages)",
-                      x: context.margins.left, y: PDFPage.a4Height - context.margins.bottom / 2, font: .helvetica,
-                      size: 8, color: .grey(0.3))
-        }
+        var layout = ReportPage.layout(title: "IT failures and my working time: \(member.id)",
+                                       subject: "courtwatch per-person outage report",
+                                       createdAtEpochSeconds: report.generatedAt.millisecondsSinceEpoch / 1000,
+                                       footer: "\(member.id) · \(report.firstDay.iso8601) to \(report.lastDay.iso8601)")
         layout.heading("IT failures and my working time", level: 1)
         layout.paragraph("\(member.name) (\(member.id)), \(member.role)" + (member.team.map { ", team \($0)" } ?? "")
             + ", site \(member.site). Period \(AppraisalParagraph.longDate(report.firstDay)) to "

@@ -21,16 +21,10 @@ public enum UserReportRenderer {
         page.element("p", text: "\(member.name) (\(member.id)), \(member.role)"
             + (member.team.map { ", team \($0)" } ?? "") + ", site \(member.site). Period "
             + "\(AppraisalParagraph.longDate(report.firstDay)) to \(AppraisalParagraph.longDate(report.lastDay)) "
-            + "(\(member.timeZone)). Working hours: \(member.workingHours.text). Generated \(report.generatedAt.iso8601).")
+            + "(\(member.timeZone)). Working hours: \(member.workingHours.text). "
+            + "Generated \(report.generatedAt.iso8601).")
         page.element("h2", text: "Summary")
-        page.element("table", ["class": "summary"]) { table in
-            for (label, value) in summaryPairs(report) {
-                table.element("tr") { row in
-                    row.element("th", ["scope": "row"], text: label)
-                    row.element("td", text: value)
-                }
-            }
-        }
+        ReportPage.summaryTable(&page, summaryPairs(report))
         page.element("h2", text: "For your appraisal or supervision record")
         page.element("p", ["class": "paste"], text: AppraisalParagraph.text(for: report))
         page.element("p", text: "Workload reduction to enter: \(report.workloadReductionHours) hours.")
@@ -86,8 +80,9 @@ public enum UserReportRenderer {
     static func summaryPairs(_ report: UserReport) -> [(String, String)] {
         let totals = report.totals
         return [
-            ("Incidents in my working time", "\(totals.incidents)"),
-            ("Hours lost", "\(Hours.text(totals.hoursLostMinutes)) (\(totals.percentOfContracted)% of contracted hours)"),
+            ("Incidents in my working time (outages)", "\(totals.incidents) (\(totals.outages))"),
+            ("Hours lost",
+             "\(Hours.text(totals.hoursLostMinutes)) (\(totals.percentOfContracted)% of contracted hours)"),
             ("of which logged by me, matching no incident", Hours.text(totals.unmatchedSelfLoggedMinutes)),
             ("Degraded service (not counted as lost)", Hours.text(totals.degradedMinutes)),
             ("Planned maintenance (not counted as lost)", Hours.text(totals.plannedMinutes)),
@@ -106,8 +101,9 @@ public enum UserReportRenderer {
         guard !totals.isEmpty else { return "<p>No incidents met your working time.</p>" }
         let largest = max(1, totals.map { $0.lostMinutes + $0.degradedMinutes }.max() ?? 1)
         let rowHeight = 28
-        var svg = "<svg role=\"img\" aria-label=\"Hours lost by system\" width=\"640\" height=\"\(totals.count * rowHeight + 10)\" "
-            + "viewBox=\"0 0 640 \(totals.count * rowHeight + 10)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        let height = totals.count * rowHeight + 10
+        var svg = "<svg role=\"img\" aria-label=\"Hours lost by system\" width=\"640\" height=\"\(height)\" "
+            + "viewBox=\"0 0 640 \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
         for (index, total) in totals.enumerated() {
             let y = index * rowHeight + 4
             let lostWidth = Int(total.lostMinutes * 360 / largest)
@@ -156,7 +152,8 @@ public enum UserReportRenderer {
         let totals = report.totals
         let value = ReportJSON.object([
             ("report", .string("courtwatch per-person outage report")),
-            ("staff", .object([("id", .string(member.id)), ("name", .string(member.name)), ("role", .string(member.role)),
+            ("staff", .object([("id", .string(member.id)), ("name", .string(member.name)),
+                               ("role", .string(member.role)),
                                ("team", .optional(member.team)), ("site", .string(member.site)),
                                ("time_zone", .string(member.timeZone)),
                                ("working_hours", .string(member.workingHours.text)),
@@ -167,10 +164,12 @@ public enum UserReportRenderer {
                                 ("end_utc", .string(report.period.end.iso8601))])),
             ("generated_at", .string(report.generatedAt.iso8601)),
             ("totals", .object([
-                ("incidents", .number(Int64(totals.incidents))), ("hours_lost", .decimal(Hours.text(totals.hoursLostMinutes))),
+                ("incidents", .number(Int64(totals.incidents))), ("outages", .number(Int64(totals.outages))),
+                ("hours_lost", .decimal(Hours.text(totals.hoursLostMinutes))),
                 ("lost_minutes", .number(totals.lostMinutes)),
                 ("unmatched_self_logged_minutes", .number(totals.unmatchedSelfLoggedMinutes)),
-                ("degraded_minutes", .number(totals.degradedMinutes)), ("planned_minutes", .number(totals.plannedMinutes)),
+                ("degraded_minutes", .number(totals.degradedMinutes)),
+                ("planned_minutes", .number(totals.plannedMinutes)),
                 ("unknown_minutes", .number(totals.unknownMinutes)),
                 ("contracted_minutes", .number(totals.contractedMinutes)),
                 ("percent_of_contracted", .decimal(totals.percentOfContracted)),
@@ -207,7 +206,8 @@ public enum UserReportRenderer {
     }
 
     public static func entryJSON(_ entry: StaffEntry) -> ReportJSON {
-        .object([("id", .string(entry.id)), ("kind", .string(entry.kind.rawValue)), ("at_utc", .string(entry.at.iso8601)),
+        .object([("id", .string(entry.id)), ("kind", .string(entry.kind.rawValue)),
+                 ("at_utc", .string(entry.at.iso8601)),
                  ("end_utc", .optional(entry.end?.iso8601)), ("systems", .array(entry.systems.map { .string($0) })),
                  ("fields", .object(entry.fields.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                  ("incidents", .array(entry.incidentIDs.map { .number($0) })), ("erased", .bool(entry.erased)),

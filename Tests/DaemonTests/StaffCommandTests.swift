@@ -95,6 +95,35 @@ import Testing
         #expect(export.stdout.contains("\"viewer\": \"tl-7\""))
     }
 
+    @Test func aSafetyRepSeesHealthAndSafetyEntriesOnly() throws {
+        let (directory, config, state) = try setUp()
+        defer { withExtendedLifetime(directory) {} }
+        let lost = try courtwatch(["staff", "log", "la-1", "--kind", "time-lost", "--minutes", "45", "--json",
+                                   "--config", config, "--state", state])
+        #expect(lost.code == 0)
+        // Without --at the 45 minutes are taken to have just ended when they were logged.
+        func value(_ key: String) -> String? {
+            lost.stdout.split(separator: "\n").first { $0.contains("\"\(key)\": ") }.map { String($0.split(separator: "\"")[3]) }
+        }
+        #expect(value("end_utc") != nil && value("end_utc") == value("recorded_at_utc"))
+        #expect(try courtwatch(["staff", "log", "la-1", "--kind", "health-and-safety", "--note",
+                                "no access to risk flags before a hearing", "--informed", "duty-manager",
+                                "--config", config, "--state", state]).code == 0)
+        func day(_ offset: Double) -> String {
+            String(ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: offset * 86_400)).prefix(10))
+        }
+        let arguments = ["report", "user", "la-1", "--from", day(-1), "--to", day(1), "--format", "json", "--out",
+                         directory.subpath("hs.json"), "--as", "safety-rep", "--config", config, "--state", state]
+        #expect(try courtwatch(arguments).code == 77)
+        #expect(try courtwatch(["staff", "share", "la-1", "--with", "safety-rep", "--config", config, "--state", state]).code == 0)
+        let made = try courtwatch(arguments)
+        #expect(made.code == 0, "\(made.stderr)")
+        let json = try String(contentsOfFile: directory.subpath("hs.json"), encoding: .utf8)
+        #expect(json.contains("no access to risk flags before a hearing"))
+        #expect(!json.contains("time-lost"))
+        #expect(!json.contains("hours_lost"))
+    }
+
     @Test func erasureKeepsTheChainValid() throws {
         let (directory, config, state) = try setUp()
         defer { withExtendedLifetime(directory) {} }

@@ -167,4 +167,25 @@ import Testing
         #expect(payload.contains("\"latency_us\":1234"))
         #expect(try reader.incidents().first?.impact == .minor, "a non-critical system's outage is minor")
     }
+
+    @Test func aStaffReportIsLinkedToTheOpenIncidentOnItsSystem() throws {
+        let directory = TemporaryDirectory()
+        let store = FailureLogStore(stateDirectory: directory.subpath("state"))
+        let session = try LogSession(store: store)
+        let id = try session.write { try $0.openManualIncident(manual(), at: t0) }
+        let writer = try LogWriter(connection: try store.openWriter(), logger: Logger(label: "t", sink: .discard))
+        writer.start()
+        writer.record(.configuration(site: site, probes: []))
+        writer.record(.event(kind: EventKind.userReport, at: t0 + .seconds(60),
+                             payload: ["system": "cjsm", "by": "s001", "text": .null]))
+        writer.record(.event(kind: EventKind.userReport, at: t0 + .seconds(90),
+                             payload: ["system": "dcs", "by": "s002", "text": .null]))
+        #expect(writer.flush())
+        writer.close()
+        session.close()
+        let detail = try #require(try LogReader(store: store).incident(id))
+        #expect(detail.evidence.map(\.role) == ["staff-report"], "the CJSM report, not the DCS one")
+        #expect(detail.timeline.last?.text?.contains("staff report about cjsm") == true)
+        #expect(try LogReader(store: store).verifyChain().firstBroken == nil)
+    }
 }

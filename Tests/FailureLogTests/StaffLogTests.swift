@@ -114,3 +114,48 @@ import Testing
         #expect(spans == [TimeSpan(start: t0, end: t0 + .seconds(600)), TimeSpan(start: t0 + .seconds(3600), end: t0 + .seconds(5000))])
     }
 }
+
+/// Retention and staff entries live on different schedules: pruning an old incident must not be blocked by
+/// (or break) a person's entry that matched it.
+@Suite struct StaffRetentionTests {
+    @Test func pruningAnOldIncidentKeepsTheEntryThatMatchedItAndTheChainVerifies() throws {
+        let directory = TemporaryDirectory()
+        let state = directory.subpath("state")
+        let log = try LogSession(store: FailureLogStore(stateDirectory: state))
+        defer { log.close() }
+        let now = Timestamp(iso8601: "2026-11-20T12:00:00Z")!
+        let long = now + .seconds(-4 * 365 * 86_400)
+        let incident = try log.write {
+            try $0.openManualIncident(ManualIncident(site: "mcr", systems: ["libra"], title: "old outage", by: "ops",
+                                                     impact: .major, planned: false, startedAt: long,
+                                                     resolvedAt: long + .seconds(3600), source: "paper log"), at: long)
+        }
+        let entry = try log.write {
+            try StaffLog.append(StaffEntry(id: "", staffID: "la-1", kind: .timeLost, at: long, end: long + .seconds(1800),
+                                           systems: ["libra"], fields: ["minutes": "30"], recordedAt: long),
+                                site: "mcr", at: long, in: &$0)
+        }
+        #expect(entry.incidentIDs == [incident])
+        // la-1 still logs entries, so their old one is kept on their schedule; la-2 stopped four years ago.
+        let recent = now + .seconds(-86_400)
+        _ = try log.write {
+            try StaffLog.append(StaffEntry(id: "", staffID: "la-1", kind: .timeLost, at: recent, end: recent + .seconds(600),
+                                           systems: ["libra"], fields: ["minutes": "10"], recordedAt: recent),
+                                site: "mcr", at: recent, in: &$0)
+        }
+        _ = try log.write {
+            try StaffLog.append(StaffEntry(id: "", staffID: "la-2", kind: .timeLost, at: long, end: long + .seconds(600),
+                                           systems: ["libra"], fields: ["minutes": "10"], recordedAt: long),
+                                site: "mcr", at: long, in: &$0)
+        }
+        let pruner = LogPruner(policy: RetentionPolicy(), signer: try ExportSigner.loadOrCreate(stateDirectory: state))
+        let summary = try pruner.prune(log, now: now)
+        #expect(summary.removedIncidents == 1)
+        #expect(summary.erasedStaff == 1, "la-2's details go three years after their last entry")
+        let kept = try StaffLog.entries(log.connection, staffID: "la-1")
+        #expect(kept.map(\.fields) == [["minutes": "30"], ["minutes": "10"]])
+        let erased = try StaffLog.entries(log.connection, staffID: "la-2")
+        #expect(erased.count == 1 && erased[0].erased && erased[0].fields.isEmpty)
+        #expect(try LogReader(connection: log.connection).verifyChain().firstBroken == nil)
+    }
+}

@@ -4,6 +4,9 @@
 usage: tls_server.py MODE DIR [PROTOCOL]
 MODE: valid | expiring | expired | wrong-name | self-signed
 PROTOCOL: https (default) | smtps (a greeting, EHLO and QUIT over TLS from the first byte)
+          | smtp-starttls (plain SMTP that offers STARTTLS and takes AUTH and messages only after it;
+            each message is saved as DIR/message-N.eml with DIR/envelope-N.json beside it)
+          | smtp-no-starttls (plain SMTP that never offers STARTTLS: a client must refuse to send)
 Writes DIR/ca.pem (the CA that signed the server certificate; for self-signed, the certificate itself),
 prints "PORT <n>" once listening on 127.0.0.1, answers every GET with 200 "Sign in", and exits by itself
 after 60 seconds (the test also stops it by PID).
@@ -97,13 +100,90 @@ def main():
                     self.wfile.write(b"250 OK\r\n")
 
     protocol = sys.argv[3] if len(sys.argv) > 3 else "https"
-    if protocol == "smtps":
-        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
-    else:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(os.path.join(folder, "server.pem"))
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    saved = {"count": 0}
+    lock = threading.Lock()
+
+    class StartTLSHandler(socketserver.StreamRequestHandler):
+        """Submission as a mail server does it: STARTTLS first, then AUTH, MAIL, RCPT, DATA."""
+        def handle(self):
+            reader, writer = self.rfile, self.wfile
+            offer = protocol == "smtp-starttls"
+            tls, sender, recipients, login = False, None, [], None
+            writer.write(b"220 mx.test ESMTP\r\n")
+            for _ in range(50):
+                line = reader.readline()
+                if not line:
+                    return
+                verb = line.strip().upper()
+                if verb.startswith(b"EHLO") or verb.startswith(b"HELO"):
+                    capabilities = [b"mx.test", b"SIZE 1000000"]
+                    if offer and not tls:
+                        capabilities.append(b"STARTTLS")
+                    if tls:
+                        capabilities.append(b"AUTH PLAIN")
+                    for index, capability in enumerate(capabilities):
+                        separator = b" " if index == len(capabilities) - 1 else b"-"
+                        writer.write(b"250" + separator + capability + b"\r\n")
+                elif verb == b"STARTTLS" and offer and not tls:
+                    writer.write(b"220 ready to start TLS\r\n")
+                    writer.flush()
+                    secured = context.wrap_socket(self.connection, server_side=True)
+                    reader, writer = secured.makefile("rb"), secured.makefile("wb", buffering=0)
+                    tls = True
+                elif verb.startswith(b"AUTH PLAIN"):
+                    if not tls:
+                        writer.write(b"538 encryption required\r\n")
+                        continue
+                    parts = line.strip().split(b" ")
+                    if len(parts) < 3:
+                        writer.write(b"334 \r\n")
+                        parts.append(reader.readline().strip())
+                    import base64
+                    fields = base64.b64decode(parts[2]).split(b"\0")
+                    login = {"username": fields[1].decode(), "password": fields[2].decode()}
+                    writer.write(b"235 authenticated\r\n")
+                elif verb.startswith(b"MAIL FROM:"):
+                    sender = line.strip()[10:].decode().split(" ")[0]
+                    writer.write(b"250 OK\r\n")
+                elif verb.startswith(b"RCPT TO:"):
+                    recipients.append(line.strip()[8:].decode().split(" ")[0])
+                    writer.write(b"250 OK\r\n")
+                elif verb == b"DATA":
+                    if not tls:
+                        writer.write(b"530 must issue STARTTLS first\r\n")
+                        continue
+                    writer.write(b"354 go ahead\r\n")
+                    body = []
+                    for _ in range(10000):
+                        data = reader.readline()
+                        if not data or data == b".\r\n":
+                            break
+                        body.append(data[1:] if data.startswith(b"..") else data)
+                    with lock:
+                        saved["count"] += 1
+                        number = saved["count"]
+                    import json
+                    with open(os.path.join(folder, f"message-{number}.eml"), "wb") as f:
+                        f.write(b"".join(body))
+                    with open(os.path.join(folder, f"envelope-{number}.json"), "w") as f:
+                        json.dump({"from": sender, "to": recipients, "tls": tls, "login": login}, f)
+                    writer.write(b"250 OK queued as " + str(number).encode() + b"\r\n")
+                elif verb.startswith(b"QUIT"):
+                    writer.write(b"221 bye\r\n")
+                    return
+                else:
+                    writer.write(b"250 OK\r\n")
+
+    if protocol == "smtps":
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
+    elif protocol in ("smtp-starttls", "smtp-no-starttls"):
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), StartTLSHandler)
+    else:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if protocol not in ("smtp-starttls", "smtp-no-starttls"):
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     timer = threading.Timer(60, server.shutdown)
     timer.daemon = True
     timer.start()

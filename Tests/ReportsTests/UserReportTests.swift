@@ -81,6 +81,7 @@ func date(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
         #expect(report.totals.lostMinutes == 180)
         #expect(report.totals.unknownMinutes == 60)
         #expect(report.rows.map(\.category) == [.planned, .degraded, .lost])
+        #expect((report.totals.incidents, report.totals.outages) == (3, 1))
         let strict = UserReportBuilder.build({
             var changed = input([incident(1, ["libra"], "2026-11-11T09:00:00Z", "2026-11-11T10:00:00Z", planned: true)])
             changed.rules = AccountingRules(plannedCountsAsLost: true)
@@ -128,7 +129,7 @@ func date(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
         #expect((report.totals.deadlinesAtRisk, report.totals.deadlinesMissed) == (1, 1))
         #expect(report.totals.healthAndSafetyFlags == 1)
         let paragraph = AppraisalParagraph.text(for: report)
-        #expect(paragraph.hasPrefix("Between 1 November 2026 and 30 November 2026, IT failures removed 1.5 hours (0.9%)"))
+        #expect(paragraph.hasPrefix("Between 1 November 2026 and 30 November 2026, IT failures removed 1.5 hours (0.9%) of my contracted time, across 1 outage on the systems I use, mostly libra (1.0 hours)."))
         #expect(paragraph.contains("I worked 1.5 extra hours"))
         #expect(paragraph.contains("1 deadline was put at risk and 1 was missed."))
         #expect(paragraph.contains("£4.20"))

@@ -29,7 +29,8 @@ public struct StaffEntry: Hashable, Sendable {
     public var erased: Bool
 
     public init(id: String, staffID: String, kind: Kind, at: Timestamp, end: Timestamp? = nil, systems: [String] = [],
-                fields: [String: String] = [:], incidentIDs: [Int64] = [], recordedAt: Timestamp, erased: Bool = false) {
+                fields: [String: String] = [:], incidentIDs: [Int64] = [], recordedAt: Timestamp,
+                erased: Bool = false) {
         self.id = id
         self.staffID = staffID
         self.kind = kind

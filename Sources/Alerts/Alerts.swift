@@ -1,1 +1,0 @@
-// The Alerts module; see Package.swift for what it is for.
