@@ -1,4 +1,6 @@
+import FailureLog
 import Foundation
+import Monitoring
 import Testing
 import TestSupport
 @testable import Web
@@ -53,6 +55,32 @@ struct HealthAndMetricsTests {
         #expect(lines.contains("courtwatch_log_write_healthy 1"))
         fixture.live.locked { $0.logHealth = "read-only file system" }
         #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_log_write_healthy 0\n"))
+    }
+
+    @Test func notificationFailuresShowInMetricsOnTheBoardAndInTheStatusAPI() throws {
+        let fixture = try WebFixture()
+        #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_notification_alerts_failing 0\n"))
+        let session = try LogSession(store: FailureLogStore(stateDirectory: fixture.stateDirectory))
+        for attempt in 0..<2 {
+            _ = try session.write {
+                try $0.append(kind: EventKind.notificationFailed, at: .now, payload: [
+                    "alert": "ops-webhook", "channel": "webhook", "event": .integer(Int64(attempt + 1)), "round": 0,
+                    "attempt": 3, "outcome": "failed", "detail": "HTTP 502 from https://hooks.example",
+                ])
+            }
+        }
+        session.close()
+        let metrics = try fixture.request("GET", "/metrics", role: .ops).text
+        #expect(PrometheusTextCheck.problems(metrics) == [])
+        #expect(metrics.contains("courtwatch_notification_alerts_failing 1\n"))
+        #expect(metrics.contains(#"courtwatch_notification_failures{alert="ops-webhook",channel="webhook"} 2"#))
+        #expect(metrics.contains("courtwatch_notifications_retrying 0\n"))
+        let html = try fixture.request("GET", "/", role: .ops).text
+        #expect(html.contains("<strong>Alerts are not getting through:</strong> NOTIFICATIONS FAILING: alert ops-webhook (webhook): 2 not delivered"))
+        let status = try fixture.request("GET", "/api/v1/status", role: .ops).text
+        #expect(status.contains(#""notifications":{"failing":[{"alert":"ops-webhook","channel":"webhook","failures":2,"#))
+        // Probing and logging still work: health stays 200.
+        #expect(try fixture.request("GET", "/healthz").status == 200)
     }
 
     @Test func statusRoutesReuseARecentRenderingButHealthIsAlwaysFresh() throws {

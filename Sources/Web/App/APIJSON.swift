@@ -19,6 +19,21 @@ enum APIJSON {
                     "why": .array(state.recommendedWhy.map { .string($0) }),
                 ]
             } ?? .null,
+            "notifications": data.notifications.map { health in
+                [
+                    "ok": .bool(health.isHealthy),
+                    "retrying": .integer(Int64(health.retrying)),
+                    "failing": .array(health.failing.map { alert in
+                        [
+                            "alert": .string(alert.alert), "channel": .string(alert.channel),
+                            "failures": .integer(Int64(alert.failures)),
+                            "first_failed_at": .string(alert.firstFailedAt.iso8601),
+                            "last_failed_at": .string(alert.lastFailedAt.iso8601),
+                            "last_detail": .string(alert.lastDetail),
+                        ]
+                    }),
+                ]
+            } ?? .null,
             "probes": .array(data.probes.map(probe)),
             "open_incidents": .array(data.openIncidents.map(incident)),
         ]

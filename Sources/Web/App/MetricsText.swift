@@ -40,6 +40,16 @@ enum MetricsText {
         let level = data.continuity.flatMap { ContinuityLevel(rawValue: $0.level) } ?? .normal
         family("courtwatch_continuity_level", "The site's continuity level, one series per level, 1 for the current one.",
                ContinuityLevel.allCases.map { ([("site", site), ("level", $0.rawValue)], $0 == level ? "1" : "0") })
+        if let notifications = data.notifications {
+            family("courtwatch_notification_alerts_failing",
+                   "Alerts whose latest notifications finally failed (no delivery since).",
+                   [([], String(notifications.failing.count))])
+            family("courtwatch_notification_failures",
+                   "Notifications an alert finally failed to deliver since it last delivered one.",
+                   notifications.failing.map { ([("alert", $0.alert), ("channel", $0.channel)], String($0.failures)) })
+            family("courtwatch_notifications_retrying", "Notifications being retried now.",
+                   [([], String(notifications.retrying))])
+        }
         family("courtwatch_probe_loop_heartbeat_age_seconds",
                "Seconds since the probe loop last went round (its lag); absent when no loop runs.",
                data.health.loopAgeSeconds.map { [([], String(format3($0)))] } ?? [])

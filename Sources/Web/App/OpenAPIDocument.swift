@@ -78,6 +78,13 @@ enum OpenAPIDocument {
               "continuity": {"type": ["object", "null"], "properties": {
                 "level": {"type": "string"}, "since": {"type": ["string", "null"]},
                 "recommended_level": {"type": "string"}, "why": {"type": "array", "items": {"type": "string"}}}},
+              "notifications": {"type": ["object", "null"], "properties": {
+                "ok": {"type": "boolean"}, "retrying": {"type": "integer"},
+                "failing": {"type": "array", "items": {"type": "object", "properties": {
+                  "alert": {"type": "string"}, "channel": {"type": "string"}, "failures": {"type": "integer"},
+                  "first_failed_at": {"type": "string", "format": "date-time"},
+                  "last_failed_at": {"type": "string", "format": "date-time"},
+                  "last_detail": {"type": "string"}}}}}},
               "probes": {"type": "array", "items": {"$ref": "#/components/schemas/Probe"}},
               "open_incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}
             }

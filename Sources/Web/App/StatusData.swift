@@ -9,12 +9,15 @@ struct StatusData {
     /// The stored continuity level and recommendation; nil when the log has none for this site.
     var continuity: ContinuityStateRow?
     var health: HealthReport
+    /// Whether alerts are getting through (from the notification events); nil if it could not be read.
+    var notifications: NotificationHealth?
 
-    static func read(_ reader: LogReader, health: HealthReport) throws -> StatusData {
+    static func read(_ reader: LogReader, health: HealthReport, now: Timestamp) throws -> StatusData {
         let site = try reader.site()
         let continuity = site.flatMap { try? ContinuityLog.state(site: $0.id, on: reader.connection) }
         return StatusData(site: site, probes: try reader.probeStatuses(), openIncidents: try reader.openIncidents(),
-                          continuity: continuity, health: health)
+                          continuity: continuity, health: health,
+                          notifications: try? reader.notificationHealth(now: now))
     }
 }
 

@@ -59,6 +59,10 @@ enum StatusPage {
             out += "<div class=\"banner\" role=\"alert\"><p><strong>Monitoring problem:</strong> "
                 + "\(escape(reason))</p></div>\n"
         }
+        if let summary = data.notifications?.summary {
+            out += "<div class=\"banner\" role=\"alert\"><p><strong>Alerts are not getting through:</strong> "
+                + "\(escape(summary))</p></div>\n"
+        }
         if let continuity = data.continuity, let level = ContinuityLevel(rawValue: continuity.level) {
             if level.isPaperMode {
                 let since = continuity.since.map { " since \(format($0, zone))" } ?? ""

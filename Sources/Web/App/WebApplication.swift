@@ -129,7 +129,7 @@ public final class WebApplication: @unchecked Sendable {
 
     private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {
         let health = HealthReport.current(environment)
-        return withReader { reader in body(try StatusData.read(reader, health: health)) }
+        return withReader { reader in body(try StatusData.read(reader, health: health, now: .now)) }
     }
 
     /// Runs `body` with the cached read-only connection, opening it on first use and again after an error.
