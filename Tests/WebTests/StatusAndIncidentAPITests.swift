@@ -23,6 +23,8 @@ struct StatusAndIncidentAPITests {
         #expect(html.contains(">Working</span>"))
         #expect(html.contains("Incident \(fixture.incidentID): Wi-Fi &lt;slow&gt;"))
         #expect(html.contains("Continuity level: <strong>NORMAL</strong>"))
+        #expect(html.contains(#"<h2 id="wrong">What is wrong</h2>"#))
+        #expect(html.contains("<li>The Digital Case System is down since 22:14 on Tue 14 Nov 2023 GMT (HTTP 503 (expected 200)).</li>"))
         #expect(!html.lowercased().contains("<script"))
         #expect(Self.nestingProblems(html) == [])
         // Headings in order: one h1, then h2s.
@@ -96,6 +98,7 @@ struct StatusAndIncidentAPITests {
         guard case .object(let status)? = JSONValue(parsing: response.text) else { Issue.record("not JSON: \(response.text)"); return }
         #expect(status["site"] == ["id": "lei", "name": "Leicester \"Crown\" Court", "time_zone": "Europe/London"])
         #expect(status["health"] == ["ok": true, "reasons": []])
+        #expect(status["what_is_wrong"] == ["The Digital Case System is down since 22:14 on Tue 14 Nov 2023 GMT (HTTP 503 (expected 200))."])
         guard case .array(let probes)? = status["probes"], case .array(let incidents)? = status["open_incidents"] else {
             Issue.record("no probes or incidents"); return
         }

@@ -1,4 +1,5 @@
 import FailureLog
+import Foundation
 import Monitoring
 
 /// The JSON shapes of the API (described in `OpenAPIDocument`). Times are ISO 8601 UTC strings.
@@ -34,6 +35,9 @@ enum APIJSON {
                     }),
                 ]
             } ?? .null,
+            "what_is_wrong": .array(StatusPage.faultSentences(
+                data, zone: StatusPage.formatter(TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!)
+            ).map { .string($0) }),
             "probes": .array(data.probes.map(probe)),
             "open_incidents": .array(data.openIncidents.map(incident)),
         ]

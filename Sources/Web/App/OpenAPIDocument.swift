@@ -78,6 +78,8 @@ enum OpenAPIDocument {
               "continuity": {"type": ["object", "null"], "properties": {
                 "level": {"type": "string"}, "since": {"type": ["string", "null"]},
                 "recommended_level": {"type": "string"}, "why": {"type": "array", "items": {"type": "string"}}}},
+              "what_is_wrong": {"type": "array", "items": {"type": "string"},
+                "description": "Fault-location sentences, most important first, times in the site's zone"},
               "notifications": {"type": ["object", "null"], "properties": {
                 "ok": {"type": "boolean"}, "retrying": {"type": "integer"},
                 "failing": {"type": "array", "items": {"type": "object", "properties": {

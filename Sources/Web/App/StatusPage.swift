@@ -15,6 +15,12 @@ enum StatusPage {
         body += "<p class=\"hint\">Updated \(escape(format(now, zone))). This page reloads every "
             + "\(refreshSeconds) seconds.</p>\n</header>\n<main>\n"
         body += banners(data, zone: zone)
+        let sentences = faultSentences(data, zone: zone)
+        if !sentences.isEmpty {
+            body += "<section aria-labelledby=\"wrong\">\n<h2 id=\"wrong\">What is wrong</h2>\n<ul>\n"
+            for sentence in sentences { body += "<li>\(escape(sentence))</li>\n" }
+            body += "</ul>\n</section>\n"
+        }
         body += "<section aria-labelledby=\"systems\">\n<h2 id=\"systems\">Systems</h2>\n"
         if data.probes.isEmpty {
             body += "<p>No probes are configured yet.</p>\n"
@@ -51,6 +57,16 @@ enum StatusPage {
         let refresh = "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n"
         guard let range = page.range(of: charset) else { return page }
         return String(page[..<range.upperBound]) + refresh + String(page[range.upperBound...])
+    }
+
+    /// The fault-location sentences `courtwatch status` prints (Monitoring's FaultLocation), times in the
+    /// site's zone.
+    static func faultSentences(_ data: StatusData, zone: DateFormatter) -> [String] {
+        let views = data.probes.map {
+            FaultLocation.ProbeView(id: $0.id, name: $0.name, system: $0.system, state: $0.state, since: $0.since,
+                                    lastResult: $0.lastResult, dependsOn: $0.dependsOn, isReference: $0.isReference)
+        }
+        return FaultLocation.sentences(views) { format($0, zone) }
     }
 
     private static func banners(_ data: StatusData, zone: DateFormatter) -> String {
