@@ -27,18 +27,15 @@ final class WebService: @unchecked Sendable {
     private let server: HTTPServer
     private let live: LiveBox
 
-    /// Binds the address; a failure names it, and a bad tokens file names its line.
+    /// Binds the address; a failure names it. A bad tokens file is logged (file:line) and accepts no token.
     init(configuration: SiteConfiguration, stateDirectory: String, writer: LogWriter, engine: ProbeEngine?,
          logger: Logger, limits: ServerLimits = ServerLimits()) throws(CommandFailure) {
         let settings = configuration.daemon
         guard let address = ListenAddress(settings.listen) else {
             throw CommandFailure(code: .dataError, message: "Listen=\(settings.listen) is not host:port")
         }
-        let tokens: TokenStore
-        do {
-            tokens = try TokenStore(path: Self.tokensPath(configuration))
-        } catch {
-            throw CommandFailure(code: .dataError, message: "tokens file: \(error)")
+        let tokens = TokenStore.failingClosed(path: Self.tokensPath(configuration)) { problem in
+            logger.error("tokens file: \(problem); no token is accepted until it is fixed")
         }
         let live = LiveBox(Live(engine: engine, configuration: configuration))
         self.live = live

@@ -27,6 +27,9 @@ struct TokenStoreTests {
         directory.write("tokens", TokenMaker.line(token: "beta", role: .staff, subject: "S123 with spaces") + "\n")
         #expect(store.authenticate("beta") == Principal(role: .staff, subject: "S123 with spaces"))
         #expect(store.authenticate("alpha") == nil)
+        // A broken edit revokes everything rather than keeping the old set.
+        directory.write("tokens", TokenMaker.line(token: "beta", role: .staff, subject: "x") + "\nbroken line\n")
+        #expect(store.authenticate("beta") == nil)
     }
 
     @Test func errorsNameFileAndLine() {
@@ -44,6 +47,17 @@ struct TokenStoreTests {
             #expect(error.description == "f:1: expected 'SHA256-HEX ROLE SUBJECT'")
         }
         #expect(throws: TokenStore.Failure.self) { try TokenStore(path: "/nonexistent/tokens") }
+    }
+
+    @Test func theDaemonsStoreReportsABadFileAndAcceptsNothingUntilItIsFixed() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("tokens", "nonsense\n")
+        var problems: [String] = []
+        let store = TokenStore.failingClosed(path: path) { problems.append($0.description) }
+        #expect(problems == ["\(path):1: expected 'SHA256-HEX ROLE SUBJECT'"])
+        #expect(store.authenticate("gamma") == nil)
+        directory.write("tokens", TokenMaker.line(token: "gamma", role: .manager, subject: "m") + "\n")
+        #expect(store.authenticate("gamma") == Principal(role: .manager, subject: "m"))
     }
 
     @Test func constantTimeComparisonComparesWholeValues() {

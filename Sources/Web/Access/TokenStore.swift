@@ -20,10 +20,26 @@ public final class TokenStore: @unchecked Sendable {
     private var entries: [Entry] = []
     private var stamp: (modified: Int, size: Int, inode: UInt64)?
 
-    /// `path` nil: no tokens, only anonymous access.
+    /// `path` nil: no tokens, only anonymous access. Throws when the file cannot be read or has a bad line.
     public init(path: String?) throws(Failure) {
         self.path = path
         if path != nil { try reloadIfChanged(force: true) }
+    }
+
+    private init(unloaded path: String?) {
+        self.path = path
+    }
+
+    /// For the daemon: a bad or missing file is reported and grants nothing until it is fixed (the store
+    /// keeps re-reading it), rather than stopping monitoring over a typo in the tokens file.
+    public static func failingClosed(path: String?, report: (Failure) -> Void) -> TokenStore {
+        let store = TokenStore(unloaded: path)
+        do {
+            try store.reloadIfChanged(force: true)
+        } catch {
+            report(error)
+        }
+        return store
     }
 
     /// Parses the file's text; errors name file:line.
@@ -78,10 +94,22 @@ public final class TokenStore: @unchecked Sendable {
         }
         let now = (Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec), Int(info.st_size), UInt64(info.st_ino))
         if !force, let stamp = lock.withLock({ stamp }), stamp == now { return }
+        // A file that cannot be read or parsed any more grants nothing (fail closed): an edit meant to revoke a
+        // token must not leave the old set in force because of a typo.
         guard let data = FileManager.default.contents(atPath: path) else {
+            lock.withLock { entries = [] }
             throw Failure(description: "\(path): cannot be read")
         }
-        let parsed = try Self.parse(String(decoding: data, as: UTF8.self), file: path)
+        let parsed: [Entry]
+        do {
+            parsed = try Self.parse(String(decoding: data, as: UTF8.self), file: path)
+        } catch {
+            lock.withLock {
+                entries = []
+                stamp = now
+            }
+            throw error
+        }
         lock.withLock {
             entries = parsed
             stamp = now
