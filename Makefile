@@ -104,3 +104,9 @@ fuzz:
 .PHONY: bench-web
 bench-web: bench-build
 	COURTWATCH=$(CURDIR)/$(BENCH_BIN) bench/web.sh
+
+# schemathesis (PyPI: python3 -m pip install schemathesis) against the daemon's own OpenAPI document, bounded
+# (30 examples per operation, 15 requests/s under the rate limit, about a minute). Settings: bench/web-schemathesis.sh.
+.PHONY: web-schemathesis
+web-schemathesis: build
+	COURTWATCH=$(CURDIR)/$(BIN) bench/web-schemathesis.sh

@@ -163,6 +163,9 @@ struct StatusAndIncidentAPITests {
         #expect(array.text.contains("must be a JSON object"))
         let number = try fixture.request("POST", path, role: .ops, body: #"{"text":5}"#)
         #expect(number.text.contains("'text' must be a string"))
+        let unknown = try fixture.request("POST", path, role: .ops, body: #"{"text":"x","txet":"y"}"#)
+        #expect(unknown.status == 400)
+        #expect(unknown.text.contains("'txet' is not a field of this request (fields: text)"))
         let expiry = try fixture.request("POST", "/api/v1/incidents/\(fixture.incidentID)/ack", role: .ops,
                                          body: #"{"expires_in_minutes":0}"#)
         #expect(expiry.status == 400)

@@ -8,6 +8,11 @@ enum IncidentActions {
 
     static func perform(_ action: Action, incident id: Int64, body: [String: JSONValue], by: String,
                         stateDirectory: String, now: Timestamp) -> HTTPResponse {
+        let allowed: Set<String> = action == .acknowledge ? ["expires_in_minutes"] : ["text"]
+        if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+            return .error(400, "unknown-field",
+                          "'\(unknown.prefix(60))' is not a field of this request (fields: \(allowed.sorted().joined(separator: ", ")))")
+        }
         let text: String?
         switch body["text"] {
         case .string(let value)?: text = value

@@ -99,8 +99,8 @@ enum OpenAPIDocument {
             }
           },
           "TextBody": {
-            "type": "object", "required": ["text"],
-            "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000}}
+            "type": "object", "required": ["text"], "additionalProperties": false,
+            "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"}}
           }
         },
         "parameters": {
@@ -172,7 +172,8 @@ enum OpenAPIDocument {
             "summary": "Acknowledge an open incident (ops, site-lead)", "operationId": "acknowledgeIncident",
             "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {
-              "type": "object", "properties": {"expires_in_minutes": {"type": "integer", "minimum": 1, "maximum": 10080}}}}}},
+              "type": "object", "additionalProperties": false,
+              "properties": {"expires_in_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 10080}}}}}},
             "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
                           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Runs schemathesis (PyPI) against the daemon's own OpenAPI document (issue 7), bounded: a few examples per
+# operation, requests paced under the per-client rate limit. The daemon runs with a real configuration (a
+# probe on its own /healthz and a heartbeat probe) and an ops token made by `courtwatch token add`.
+# Settings: COURTWATCH (binary), WEB_PORT, ST_EXAMPLES (per operation), ST_RATE.
+set -eu
+COURTWATCH=${COURTWATCH:-.build/debug/courtwatch}
+PORT=${WEB_PORT:-18093}
+EXAMPLES=${ST_EXAMPLES:-30}
+RATE=${ST_RATE:-15/s}
+command -v st >/dev/null || { echo "needs schemathesis: python3 -m pip install schemathesis" >&2; exit 1; }
+[ -x "$COURTWATCH" ] || { echo "no binary at $COURTWATCH (swift build)" >&2; exit 1; }
+
+work=$(mktemp -d)
+daemon=""
+cleanup() { [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+mkdir -p "$work/config"
+printf '[Daemon]\nListen=127.0.0.1:%s\nTokensFile=tokens\n' "$PORT" > "$work/config/courtwatch.conf"
+printf '[Site]\nID=st-site\nName=Schemathesis Court\nTimeZone=Europe/London\n' > "$work/config/site.conf"
+printf '[Probe]\nID=self\nName=Web surface\nKind=http\nURL=http://127.0.0.1:%s/healthz\nInterval=2s\nSystem=web\n' \
+  "$PORT" > "$work/config/self.probe"
+printf '[Probe]\nID=nightly\nName=Nightly job\nKind=heartbeat\nPeriod=1h\nGrace=10m\n' > "$work/config/nightly.probe"
+token=$("$COURTWATCH" token add --role ops --subject schemathesis --config "$work/config" 2>/dev/null)
+"$COURTWATCH" run --config "$work/config" --state "$work/state" --log-level warning 2>"$work/daemon.log" &
+daemon=$!
+tries=0
+until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+  tries=$((tries + 1)); [ "$tries" -lt 100 ] || { cat "$work/daemon.log" >&2; exit 1; }
+  sleep 0.1
+done
+# An incident to act on.
+"$COURTWATCH" incidents open --config "$work/config" --state "$work/state" --site st-site --system web \
+  --text "Schemathesis test incident" --by st --impact minor >/dev/null 2>&1 || true
+
+st run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $token" \
+  --max-examples "$EXAMPLES" --rate-limit "$RATE" --checks all --workers 1 --generation-deterministic \
+  --exclude-path / --exclude-path /metrics
