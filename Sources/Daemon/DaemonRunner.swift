@@ -229,9 +229,6 @@ final class DaemonRunner {
         notifier.ready(status: "watching \(next.probes.count) probes for \(next.site.name)")
     }
 
-    /// The web surface's bound address, when it is serving (tests read the port chosen for Listen=...:0).
-    var webAddress: String? { web?.address.description }
-
     /// Why the daemon is unhealthy, or nil: the writer's condition.
     var health: String? { writer?.health }
 }
