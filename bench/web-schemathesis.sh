@@ -4,7 +4,7 @@
 # probe on its own /healthz and a heartbeat probe) and an ops token made by `courtwatch token add`.
 # Settings: COURTWATCH (binary), WEB_PORT, ST_EXAMPLES (per operation), ST_RATE.
 set -eu
-COURTWATCH=${COURTWATCH:-.build/debug/courtwatch}
+COURTWATCH=$(realpath "${COURTWATCH:-.build/debug/courtwatch}")
 PORT=${WEB_PORT:-18093}
 EXAMPLES=${ST_EXAMPLES:-30}
 RATE=${ST_RATE:-15/s}
@@ -33,6 +33,7 @@ done
 "$COURTWATCH" incidents open --config "$work/config" --state "$work/state" --site st-site --system web \
   --text "Schemathesis test incident" --by st --impact minor >/dev/null 2>&1 || true
 
+cd "$work"   # schemathesis keeps a .schemathesis cache in the current directory
 st run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $token" \
   --max-examples "$EXAMPLES" --rate-limit "$RATE" --checks all --workers 1 --generation-deterministic \
   --exclude-path / --exclude-path /metrics
