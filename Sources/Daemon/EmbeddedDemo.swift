@@ -3,6 +3,11 @@
 /// The demo site's configuration, compiled in so `courtwatch demo` runs from any directory.
 enum EmbeddedDemo {
     static let files: [(name: String, text: String)] = [
+        ("courtwatch.conf", #"""
+# The demo's web surface: the status board at http://127.0.0.1:8080/ opens without a token.
+[Daemon]
+PublicStatus=yes
+"""# + "\n"),
         ("cp-app.probe", #"""
 # The case platform's application page, checked separately from sign-in.
 [Probe]
