@@ -34,6 +34,9 @@ public struct SiteConfiguration: Sendable {
     /// Problems in `staff/` files: they do not stop the daemon (monitoring matters more), but
     /// `check-config` reports them and fails.
     public var staffProblems: [ConfigurationError] = []
+    /// The site's bank holidays: `Holidays=` in site.conf (england-and-wales or none) with the additions
+    /// and removals of `staff/holidays.conf`. Not business hours, for continuity and the site report.
+    public var holidays = HolidayCalendar()
     /// `[Alert]` sections of courtwatch.conf.
     public var alerts: [AlertDefinition] = []
 }
@@ -104,7 +107,7 @@ public enum ConfigurationLoader {
         SystemReader.checkReferences(systems, probes: probes, errors: &errors)
         // A mistake in someone's staff file must not stop monitoring: kept apart, reported by check-config.
         var staffErrors: [ConfigurationError] = []
-        let staff = StaffDirectory.read(files: files, site: site, errors: &staffErrors).members
+        let (staff, holidays) = StaffDirectory.read(files: files, site: site, errors: &staffErrors)
         AlertReader.checkReferences(alerts, probes: probes, errors: &errors)
         if !errors.isEmpty {
             throw ConfigurationErrors(errors: errors.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
@@ -112,6 +115,7 @@ public enum ConfigurationLoader {
         return SiteConfiguration(directory: directory, daemon: daemon, site: site!, probes: probes,
                                  maintenance: maintenance, systems: systems, contacts: contacts, staff: staff,
                                  staffProblems: staffErrors.sorted { ($0.file, $0.line) < ($1.file, $1.line) },
+                                 holidays: holidays,
                                  alerts: alerts)
     }
 

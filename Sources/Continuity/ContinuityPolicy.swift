@@ -49,11 +49,15 @@ public struct ContinuityPolicy: Sendable {
     /// The site's `BusinessHours=`; nil means every hour is a business hour.
     public var businessHours: WeeklySchedule?
     public var localTime: any LocalTimeConverter
+    /// The site's bank holidays: not business hours, and not in any system's `Hours=` schedule.
+    public var holidays: HolidayCalendar
 
-    public init(rules: [SystemContinuityRule], businessHours: WeeklySchedule?, localTime: any LocalTimeConverter) {
+    public init(rules: [SystemContinuityRule], businessHours: WeeklySchedule?, localTime: any LocalTimeConverter,
+                holidays: HolidayCalendar = HolidayCalendar()) {
         self.rules = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.businessHours = businessHours
         self.localTime = localTime
+        self.holidays = holidays
     }
 
     /// The rule for `system`; a system no configuration names (a hand-opened incident) gets the default.
@@ -64,8 +68,8 @@ public struct ContinuityPolicy: Sendable {
     func clock(for rule: SystemContinuityRule) -> HoursClock {
         switch rule.hours {
         case .always: HoursClock(localTime: localTime, schedule: nil)
-        case .business: HoursClock(localTime: localTime, schedule: businessHours)
-        case .schedule(let schedule): HoursClock(localTime: localTime, schedule: schedule)
+        case .business: HoursClock(localTime: localTime, schedule: businessHours, holidays: holidays)
+        case .schedule(let schedule): HoursClock(localTime: localTime, schedule: schedule, holidays: holidays)
         }
     }
 

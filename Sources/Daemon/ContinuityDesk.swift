@@ -16,7 +16,8 @@ struct ContinuityDesk {
         let rules = configuration.continuityRules
         self.rules = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         policy = ContinuityPolicy(rules: rules, businessHours: configuration.site.businessHours,
-                                  localTime: SiteLocalTime(timeZone: configuration.site.timeZone))
+                                  localTime: SiteLocalTime(timeZone: configuration.site.timeZone),
+                                  holidays: configuration.holidays)
     }
 
     var site: String { configuration.site.id }

@@ -57,8 +57,7 @@ enum SiteReportCommand {
         guard let zone = SystemTimeZone(identifier: site.timeZone) else {
             throw CommandFailure(code: .dataError, message: "TimeZone=\(site.timeZone) is not in this system's time-zone database")
         }
-        let holidays = (try? StaffDirectory.load(directory: directory))?.holidays
-            ?? (site.holidays == "none" ? HolidayCalendar() : .englandAndWales)
+        let holidays = configuration.holidays
         // A site without BusinessHours= counts every hour.
         let hours = site.businessHours ?? (try? WeeklySchedule(parsing: "Mon-Sun 00:00-24:00"))!
         let pattern = WorkingPattern(hours: hours, zone: zone, holidays: site.businessHours == nil ? HolidayCalendar() : holidays)

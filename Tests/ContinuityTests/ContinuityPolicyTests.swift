@@ -182,6 +182,23 @@ func utc(_ text: String) -> Timestamp { Timestamp(iso8601: text)! }
                 == ["common-platform"])
     }
 
+    @Test func bankHolidaysAreNotInHoursSoTheRTOClockWaitsForTheNextWorkingDay() {
+        // CJSM (business hours Mon-Fri 08:00-18:00, RTO 1 h) down from 10:00 on Friday 25 December 2026
+        // (Christmas Day); Monday 28 December is the substitute Boxing Day. At 10:30 on Tuesday 29th it has
+        // been down 30 minutes of business time: still inside its RTO.
+        let holidays = ContinuityPolicy(rules: [Self.cjsm], businessHours: Self.business, localTime: LondonTime(),
+                                        holidays: .englandAndWales)
+        let incident = down("cjsm", since: "2026-12-25T10:00:00Z")
+        let tuesday = holidays.recommend(incidents: [incident], at: utc("2026-12-29T08:30:00Z"))
+        #expect(tuesday.level == .degraded, "\(tuesday.reasons)")
+        #expect(tuesday.reasons.first?.contains("30 minutes") == true, "\(tuesday.reasons)")
+        let christmas = holidays.recommend(incidents: [incident], at: utc("2026-12-25T14:00:00Z"))
+        #expect(christmas.level == .watch, "on the holiday itself it is outside its hours: \(christmas.reasons)")
+        // Without the calendar the same outage passed its RTO on Christmas Day.
+        let ignoring = policy.recommend(incidents: [incident], at: utc("2026-12-25T14:00:00Z"))
+        #expect(ignoring.level >= .contingency)
+    }
+
     @Test func businessHoursFollowBritishSummerTimeAcrossTheSpringChange() {
         // Clocks go forward at 01:00 UTC on Sunday 29 March 2026. Down from 17:00 GMT on Friday 27 March (one
         // business hour). Monday 08:30 BST is 07:30 UTC: with daylight saving, 30 more minutes have counted.
