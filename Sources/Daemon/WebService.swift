@@ -39,13 +39,16 @@ final class WebService: @unchecked Sendable {
         }
         let live = LiveBox(Live(engine: engine, configuration: configuration))
         self.live = live
-        let environment = WebEnvironment(
+        var environment = WebEnvironment(
             stateDirectory: stateDirectory, publicStatus: settings.publicStatus,
             logHealth: { writer.health },
             probeLoopAge: { [live] in
                 live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
             },
             heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+        environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
+            live.state.withLock { $0.configuration }
+        }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in

@@ -19,6 +19,10 @@ struct AccessTableTests {
         .incidentNote: ([.ops, .siteLead], "never"),
         .incidentResolve: ([.ops, .siteLead], "never"),
         .heartbeat: ([.ops], "never"),
+        .continuityStatus: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .continuityInvoke: ([.ops, .siteLead], "never"),
+        .continuityStandDown: ([.ops, .siteLead], "never"),
+        .continuityCheck: ([.ops, .siteLead], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

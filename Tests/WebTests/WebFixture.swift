@@ -32,7 +32,7 @@ final class WebFixture: @unchecked Sendable {
     ]
 
     init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits,
-         statusCacheMilliseconds: Int64 = 0) throws {
+         statusCacheMilliseconds: Int64 = 0, continuity: (any ContinuityService)? = nil) throws {
         stateDirectory = directory.subpath("state")
         let store = FailureLogStore(stateDirectory: stateDirectory)
         try store.prepareDirectory()
@@ -84,6 +84,7 @@ final class WebFixture: @unchecked Sendable {
                 return .recorded("heartbeat for \(probe) recorded")
             })
         environment.refreshSeconds = 45
+        environment.continuity = continuity
         environment.statusCacheMilliseconds = statusCacheMilliseconds
         application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
         let application = self.application

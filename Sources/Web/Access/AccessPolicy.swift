@@ -12,6 +12,10 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case incidentNote = "POST /api/v1/incidents/{id}/note"
     case incidentResolve = "POST /api/v1/incidents/{id}/resolve"
     case heartbeat = "POST /api/v1/heartbeat/{probe}"
+    case continuityStatus = "GET /api/v1/continuity"
+    case continuityInvoke = "POST /api/v1/continuity/invoke"
+    case continuityStandDown = "POST /api/v1/continuity/stand-down"
+    case continuityCheck = "POST /api/v1/continuity/check"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -42,6 +46,9 @@ public enum AccessPolicy {
         case .incidentList, .incidentShow: AccessRule(roles: readers, anonymous: .never)
         case .incidentAcknowledge, .incidentNote, .incidentResolve: AccessRule(roles: responders, anonymous: .never)
         case .heartbeat: AccessRule(roles: [.ops], anonymous: .never)
+        // Who invoked paper mode and why is site business, not public status.
+        case .continuityStatus: AccessRule(roles: everyone, anonymous: .never)
+        case .continuityInvoke, .continuityStandDown, .continuityCheck: AccessRule(roles: responders, anonymous: .never)
         }
     }
 

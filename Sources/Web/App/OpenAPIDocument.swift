@@ -98,6 +98,35 @@ enum OpenAPIDocument {
               "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
             }
           },
+          "Continuity": {
+            "type": "object", "required": ["site", "level", "invocation", "recommendation", "checklist", "open_items"],
+            "properties": {
+              "site": {"type": "string"}, "level": {"type": "string"},
+              "since": {"type": ["string", "null"], "format": "date-time"},
+              "invocation": {"type": ["object", "null"], "properties": {
+                "id": {"type": "integer"}, "level": {"type": "string"}, "by": {"type": "string"},
+                "reason": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+                "auto": {"type": "boolean"}, "systems": {"type": "array", "items": {"type": "string"}}}},
+              "recommendation": {"type": "object", "properties": {
+                "level": {"type": "string"}, "why": {"type": "array", "items": {"type": "string"}},
+                "systems": {"type": "array", "items": {"type": "string"}},
+                "auto_invoke": {"type": "array", "items": {"type": "string"}}}},
+              "checklist": {"type": "array", "items": {"type": "object", "properties": {
+                "item": {"type": "string"}, "title": {"type": "string"}, "done": {"type": "boolean"},
+                "detail": {"type": "string"}, "by": {"type": ["string", "null"]},
+                "at": {"type": ["string", "null"], "format": "date-time"}, "note": {"type": ["string", "null"]}}}},
+              "open_items": {"type": "array", "items": {"type": "string"}}
+            }
+          },
+          "ContinuityResult": {
+            "type": "object", "required": ["ok", "site", "invocation", "by", "at"],
+            "properties": {
+              "ok": {"type": "boolean"}, "site": {"type": "string"}, "invocation": {"type": "integer"},
+              "level": {"type": "string"}, "item": {"type": "string"},
+              "overridden": {"type": "array", "items": {"type": "string"}},
+              "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
+            }
+          },
           "TextBody": {
             "type": "object", "required": ["text"], "additionalProperties": false,
             "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"}}
@@ -212,6 +241,48 @@ enum OpenAPIDocument {
                           "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
                           "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
                           "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity": {
+          "get": {
+            "summary": "Continuity (paper mode): level, recommendation and why, who invoked, the stand-down checklist (every role)",
+            "operationId": "continuityStatus",
+            "responses": {"200": {"description": "As 'courtwatch continuity status --json'", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Continuity"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/invoke": {
+          "post": {
+            "summary": "Invoke contingency (paper mode) or major (ops, site-lead)", "operationId": "continuityInvoke",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["reason"], "additionalProperties": false,
+              "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"},
+                             "level": {"type": ["string", "null"], "enum": ["contingency", "major", null]}}}}}},
+            "responses": {"200": {"description": "Invoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/stand-down": {
+          "post": {
+            "summary": "Stand down to normal; refused (409, naming them) while checklist items are open unless 'override' says why (ops, site-lead)",
+            "operationId": "continuityStandDown",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["reason"], "additionalProperties": false,
+              "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"},
+                             "override": {"type": ["string", "null"], "minLength": 1, "maxLength": 4000, "pattern": "\\S"}}}}}},
+            "responses": {"200": {"description": "Stood down", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/check": {
+          "post": {
+            "summary": "Record a stand-down checklist item of the open invocation (ops, site-lead)", "operationId": "continuityCheck",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["item"], "additionalProperties": false,
+              "properties": {"item": {"type": "string", "minLength": 1, "maxLength": 60},
+                             "note": {"type": ["string", "null"], "maxLength": 4000}}}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         }
       }

@@ -104,6 +104,18 @@ public final class WebApplication: @unchecked Sendable {
                 : match.route == .incidentNote ? .note : .resolve
             return IncidentActions.perform(action, incident: id, body: body, by: principal?.subject ?? "web",
                                            stateDirectory: environment.stateDirectory, now: now)
+        case .continuityStatus:
+            return ContinuityActions.status(environment.continuity, now: now)
+        case .continuityInvoke, .continuityStandDown, .continuityCheck:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            let action: ContinuityActions.Action = match.route == .continuityInvoke ? .invoke
+                : match.route == .continuityStandDown ? .standDown : .check
+            return ContinuityActions.perform(action, service: environment.continuity, body: body,
+                                             by: principal?.subject ?? "web", now: now)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

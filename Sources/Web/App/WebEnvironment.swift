@@ -18,6 +18,8 @@ public struct WebEnvironment: Sendable {
     public var probeLoopAge: @Sendable () -> Int64?
     /// Delivers a heartbeat for a probe to the running prober.
     public var heartbeat: @Sendable (String) -> HeartbeatOutcome
+    /// The site's continuity desk (the daemon's, shared with `courtwatch continuity`); nil answers 503.
+    public var continuity: (any ContinuityService)?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,

@@ -1,0 +1,174 @@
+import Diagnostics
+import FailureLog
+import Foundation
+import SQLite
+import TestSupport
+import Testing
+@testable import Daemon
+@testable import Web
+
+/// The continuity API on the daemon's real web service (`WebService` with `WebContinuityDesk`): the same
+/// desk as `courtwatch continuity`, a real failure log, tokens in a tokens file, requests over loopback.
+@Suite struct WebContinuityTests {
+    /// One request on a fresh loopback connection: (status, body).
+    static func send(port: UInt16, _ method: String, _ path: String, token: String, body: String? = nil) throws
+        -> (status: Int, body: String)
+    {
+        let client = try WebClient(port: port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        else if method == "POST" { head += "Content-Length: 0\r\n" }
+        return try client.exchange(head + "\r\n" + (body ?? ""))
+    }
+
+    struct Daemon {
+        let directory = TemporaryDirectory("courtwatch-web-continuity")
+        let service: WebService
+        let writer: LogWriter
+        let state: String
+        var tokens: [Role: String] = [:]
+
+        init() throws {
+            let config = ContinuityCommandTests.configuration(in: directory, port: 1)
+            directory.write("config/courtwatch.conf", "[Daemon]\nListen=127.0.0.1:0\nTokensFile=tokens\n")
+            var lines: [String] = []
+            for role in Role.allCases {
+                let token = try TokenMaker.newToken()
+                tokens[role] = token
+                lines.append(TokenMaker.line(token: token, role: role, subject: "\(role.rawValue) person"))
+            }
+            directory.write("config/tokens", lines.joined(separator: "\n") + "\n")
+            state = directory.subpath("state")
+            let store = FailureLogStore(stateDirectory: state)
+            try store.prepareDirectory()
+            let logger = Logger(label: "test", sink: .discard)
+            writer = try LogWriter(connection: try store.openWriter(), logger: logger)
+            writer.start()
+            let configuration = try CommandLineTool.loadConfiguration(config)
+            service = try WebService(configuration: configuration, stateDirectory: state, writer: writer, engine: nil,
+                                     logger: logger)
+            service.start()
+        }
+
+        func request(_ method: String, _ path: String, _ role: Role, body: String? = nil) throws -> (status: Int, body: String) {
+            try WebContinuityTests.send(port: service.address.port, method, path, token: tokens[role]!, body: body)
+        }
+
+        func stop() {
+            service.stop()
+            writer.close()
+        }
+    }
+
+    static func json(_ text: String) -> [String: Any] { ContinuityCommandTests.json(text) }
+
+    @Test func invokeCheckAndStandDownThroughTheAPIAreTheCLIsDecisions() throws {
+        let daemon = try Daemon()
+        defer { daemon.stop() }
+        try ContinuityCommandTests.openIncident(state: daemon.state, system: "common-platform", startedMinutesAgo: 45)
+
+        let before = try daemon.request("GET", "/api/v1/continuity", .staff)
+        #expect(before.status == 200, "\(before.body)")
+        let recommendation = Self.json(before.body)["recommendation"] as? [String: Any]
+        #expect(recommendation?["level"] as? String == "contingency")
+        #expect(((recommendation?["why"] as? [String])?.first ?? "").hasPrefix("Common Platform has been down for 4"))
+
+        let invoke = try daemon.request("POST", "/api/v1/continuity/invoke", .siteLead,
+                                        body: #"{"reason":"Common Platform down since 09:00"}"#)
+        #expect(invoke.status == 200, "\(invoke.body)")
+        #expect(Self.json(invoke.body)["invocation"] as? Int == 1)
+        let again = try daemon.request("POST", "/api/v1/continuity/invoke", .ops, body: #"{"reason":"again"}"#)
+        #expect(again.status == 409)
+        #expect(again.body.contains("test-site is already in CONTINGENCY since "), "\(again.body)")
+        #expect(again.body.contains("invoked by site-lead person: Common Platform down since 09:00"))
+
+        // The CLI sees what the API did, and the API what the CLI prints.
+        let cli = try CourtwatchProcess.run(["continuity", "status", "--json", "--config", daemon.directory.subpath("config"),
+                                             "--state", daemon.state])
+        let shown = try daemon.request("GET", "/api/v1/continuity", .manager)
+        #expect(Self.json(cli.stdout)["invocation"] as? NSDictionary == Self.json(shown.body)["invocation"] as? NSDictionary)
+        let invocation = Self.json(shown.body)["invocation"] as? [String: Any]
+        #expect(invocation?["by"] as? String == "site-lead person")
+        #expect(Self.json(shown.body)["level"] as? String == "contingency")
+        #expect((Self.json(shown.body)["open_items"] as? [String])?.contains("partner-police") == true)
+
+        let refused = try daemon.request("POST", "/api/v1/continuity/stand-down", .siteLead, body: #"{"reason":"back"}"#)
+        #expect(refused.status == 409)
+        #expect(refused.body.contains("stand-down refused"), "\(refused.body)")
+        #expect(refused.body.contains("partner-police: Notifications re-confirmed with the police"))
+
+        let computed = try daemon.request("POST", "/api/v1/continuity/check", .ops, body: #"{"item":"probes-green"}"#)
+        #expect(computed.status == 422)
+        #expect(computed.body.contains("is computed from the probes"))
+        let unknown = try daemon.request("POST", "/api/v1/continuity/check", .ops, body: #"{"item":"tea-made"}"#)
+        #expect(unknown.status == 422)
+        #expect(unknown.body.contains("is not a checklist item (one of: "))
+        let check = try daemon.request("POST", "/api/v1/continuity/check", .ops,
+                                       body: #"{"item":"partner-police","note":"rang the control room"}"#)
+        #expect(check.status == 200, "\(check.body)")
+        let items = Self.json(try daemon.request("GET", "/api/v1/continuity", .ops).body)["checklist"] as? [[String: Any]]
+        let told = items?.first { $0["item"] as? String == "partner-police" }
+        #expect(told?["done"] as? Bool == true)
+        #expect(told?["by"] as? String == "ops person")
+
+        let down = try daemon.request("POST", "/api/v1/continuity/stand-down", .siteLead,
+                                      body: #"{"reason":"back on Common Platform","override":"courts rising"}"#)
+        #expect(down.status == 200, "\(down.body)")
+        let overridden = Self.json(down.body)["overridden"] as? [String] ?? []
+        #expect(overridden.contains("partner-em") && !overridden.contains("partner-police"), "\(overridden)")
+        #expect(Self.json(try daemon.request("GET", "/api/v1/continuity", .unionRep).body)["level"] as? String == "normal")
+        let nothing = try daemon.request("POST", "/api/v1/continuity/stand-down", .ops, body: #"{"reason":"again"}"#)
+        #expect(nothing.status == 409)
+        #expect(nothing.body.contains("there is nothing to stand down"))
+        let forbidden = try daemon.request("POST", "/api/v1/continuity/invoke", .manager, body: #"{"reason":"x"}"#)
+        #expect(forbidden.status == 403)
+
+        // Every change is in the hash-chained log, by the token's subject.
+        let connection = try FailureLogStore(stateDirectory: daemon.state).openReader()
+        defer { try? connection.close() }
+        let payloads = try connection.rows("SELECT payload FROM events WHERE kind LIKE 'continuity%' ORDER BY seq") {
+            $0.text(0) ?? ""
+        }
+        #expect(payloads.contains { $0.contains("site-lead person") })
+        #expect(payloads.contains { $0.contains("ops person") && $0.contains("partner-police") })
+    }
+}
+
+/// A blocking loopback HTTP/1.1 client for one exchange (`Connection: close`), bounded by a 5 s timeout.
+struct WebClient {
+    let fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+    }
+
+    /// Sends `request`, reads to end of stream, and closes.
+    func exchange(_ request: String) throws -> (status: Int, body: String) {
+        defer { close(fd) }
+        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        for _ in 0..<10_000 {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[..<count]
+        }
+        let text = String(decoding: received, as: UTF8.self)
+        guard let headEnd = text.range(of: "\r\n\r\n"), let status = Int(text.split(separator: " ").dropFirst().first ?? "")
+        else { throw POSIXError(.EBADMSG) }
+        return (status, String(text[headEnd.upperBound...]))
+    }
+}
