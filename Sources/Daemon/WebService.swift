@@ -49,6 +49,11 @@ final class WebService: @unchecked Sendable {
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
+        environment.forms = { [live] courtroom, incident, now in
+            let configuration = live.state.withLock { $0.configuration }
+            return FormSite(site: configuration.site.id, context: FormsCommand.context(
+                configuration, courtroom: courtroom, incident: incident, at: now))
+        }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in

@@ -132,6 +132,22 @@ import Testing
         #expect(payloads.contains { $0.contains("site-lead person") })
         #expect(payloads.contains { $0.contains("ops person") && $0.contains("partner-police") })
     }
+
+    @Test func formsAreFilledFromTheSiteConfigurationAndRecordedAsIssued() throws {
+        let daemon = try Daemon()
+        defer { daemon.stop() }
+        let form = try daemon.request("GET", "/forms/court-register.html?courtroom=Court%202&incident=PAPER-3", .staff)
+        #expect(form.status == 200, "\(form.body.prefix(300))")
+        #expect(form.body.contains("Test Magistrates"))
+        #expect(form.body.contains("Court 2"))
+        let connection = try FailureLogStore(stateDirectory: daemon.state).openReader()
+        defer { try? connection.close() }
+        let issued = try connection.rows("SELECT payload FROM events WHERE kind = 'forms.issued'") { $0.text(0) ?? "" }
+        #expect(issued.count == 1)
+        #expect(issued.first?.contains(#""by":"staff person""#) == true, "\(issued)")
+        #expect(issued.first?.contains(#""incident":"PAPER-3""#) == true)
+        #expect(issued.first?.contains(#""site":"test-site""#) == true)
+    }
 }
 
 /// A blocking loopback HTTP/1.1 client for one exchange (`Connection: close`), bounded by a 5 s timeout.

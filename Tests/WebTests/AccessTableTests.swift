@@ -23,12 +23,15 @@ struct AccessTableTests {
         .continuityInvoke: ([.ops, .siteLead], "never"),
         .continuityStandDown: ([.ops, .siteLead], "never"),
         .continuityCheck: ([.ops, .siteLead], "never"),
+        .formsIndex: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .formFile: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),
     /// so allowed calls answer 404 and change nothing, while refusals answer 401/403 before any lookup.
     static func path(_ route: RouteID) -> String {
         route.pattern.replacingOccurrences(of: "{id}", with: "999").replacingOccurrences(of: "{probe}", with: "no-such-probe")
+            .replacingOccurrences(of: "{file}", with: "no-such-form.pdf")
     }
 
     @Test func theTableCoversEveryRoute() {

@@ -1,3 +1,4 @@
+import Continuity
 import Diagnostics
 import FailureLog
 import Foundation
@@ -85,6 +86,10 @@ final class WebFixture: @unchecked Sendable {
             })
         environment.refreshSeconds = 45
         environment.continuity = continuity
+        environment.forms = { courtroom, incident, now in
+            FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
+                                                       createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))
+        }
         environment.statusCacheMilliseconds = statusCacheMilliseconds
         application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
         let application = self.application

@@ -16,6 +16,8 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case continuityInvoke = "POST /api/v1/continuity/invoke"
     case continuityStandDown = "POST /api/v1/continuity/stand-down"
     case continuityCheck = "POST /api/v1/continuity/check"
+    case formsIndex = "GET /forms/"
+    case formFile = "GET /forms/{file}"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -49,6 +51,8 @@ public enum AccessPolicy {
         // Who invoked paper mode and why is site business, not public status.
         case .continuityStatus: AccessRule(roles: everyone, anonymous: .never)
         case .continuityInvoke, .continuityStandDown, .continuityCheck: AccessRule(roles: responders, anonymous: .never)
+        // Blank forms carry no personal data, but each download is recorded as issued, by someone.
+        case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
         }
     }
 

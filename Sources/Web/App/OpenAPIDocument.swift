@@ -133,7 +133,13 @@ enum OpenAPIDocument {
           }
         },
         "parameters": {
-          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}
+          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+          "FormIncident": {"name": "incident", "in": "query", "required": false,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\u0000-\\u001f]+$"},
+            "description": "Incident reference printed on every page"},
+          "FormCourtroom": {"name": "courtroom", "in": "query", "required": false,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\u0000-\\u001f]+$"},
+            "description": "Courtroom printed on every page"}
         },
         "responses": {
           "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -283,6 +289,27 @@ enum OpenAPIDocument {
                              "note": {"type": ["string", "null"], "maxLength": 4000}}}}}},
             "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/forms/": {
+          "get": {
+            "summary": "The paper continuity forms (HTML page linking each form as PDF and web page); every role",
+            "operationId": "formsIndex",
+            "parameters": [{"$ref": "#/components/parameters/FormIncident"}, {"$ref": "#/components/parameters/FormCourtroom"}],
+            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/forms/{file}": {
+          "get": {
+            "summary": "One form, NAME.pdf or NAME.html, pre-filled for the site; recorded as forms.issued by the token's subject",
+            "operationId": "formFile",
+            "parameters": [{"name": "file", "in": "path", "required": true, "schema": {"type": "string"},
+                            "description": "NAME.pdf or NAME.html, NAME a form name (court-register) or ID (CW-F01)"},
+                           {"$ref": "#/components/parameters/FormIncident"}, {"$ref": "#/components/parameters/FormCourtroom"}],
+            "responses": {"200": {"description": "The form", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                                                         "text/html": {"schema": {"type": "string"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         }
       }

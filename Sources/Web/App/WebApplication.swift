@@ -116,6 +116,11 @@ public final class WebApplication: @unchecked Sendable {
                 : match.route == .continuityStandDown ? .standDown : .check
             return ContinuityActions.perform(action, service: environment.continuity, body: body,
                                              by: principal?.subject ?? "web", now: now)
+        case .formsIndex:
+            return FormsPages.index(request, forms: environment.forms, now: now)
+        case .formFile:
+            return FormsPages.file(match.parameters["file"] ?? "", request, forms: environment.forms,
+                                   by: principal?.subject ?? "web", stateDirectory: environment.stateDirectory, now: now)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

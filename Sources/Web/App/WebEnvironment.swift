@@ -20,6 +20,8 @@ public struct WebEnvironment: Sendable {
     public var heartbeat: @Sendable (String) -> HeartbeatOutcome
     /// The site's continuity desk (the daemon's, shared with `courtwatch continuity`); nil answers 503.
     public var continuity: (any ContinuityService)?
+    /// The forms' pre-fill from the site's configuration (the CLI's); nil answers 503.
+    public var forms: FormsSource?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,
