@@ -54,6 +54,9 @@ final class WebService: @unchecked Sendable {
             return FormSite(site: configuration.site.id, context: FormsCommand.context(
                 configuration, courtroom: courtroom, incident: incident, at: now))
         }
+        environment.logExport = { query throws(ServiceFailure) in
+            try Self.export(query, stateDirectory: stateDirectory)
+        }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in
@@ -103,6 +106,24 @@ final class WebService: @unchecked Sendable {
         guard let path = configuration.daemon.tokensFile else { return nil }
         if path.hasPrefix("/") { return path }
         return configuration.directory.hasSuffix("/") ? configuration.directory + path : configuration.directory + "/" + path
+    }
+
+    /// `courtwatch log export` for the web: the CLI's date rules and rendering; its usage errors are 400s.
+    static func export(_ query: LogExportQuery, stateDirectory: String) throws(ServiceFailure) -> [UInt8] {
+        do throws(CommandFailure) {
+            let from = try LogExportCommand.dayOrTime(query.from, "from", command: "log export")
+            let to = try LogExportCommand.dayOrTime(query.to, "to", command: "log export")
+            guard from < to else { throw CommandFailure(code: .usage, message: "from must be before to") }
+            return try LogExportCommand.render(
+                stateDirectory: stateDirectory, format: query.format,
+                filter: IncidentFilter(from: from, to: to, site: query.site, system: query.system, planned: query.planned)
+            ).bytes
+        } catch {
+            // The CLI's usage sentences end with a pointer to --help; the API's do not.
+            let sentence = String(error.message.prefix { $0 != "\n" }).replacingOccurrences(of: "--", with: "")
+            if error.code == .usage { throw ServiceFailure(status: 400, code: "bad-query", detail: sentence) }
+            throw ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)
+        }
     }
 
     private static func heartbeat(_ id: String, live: LiveBox) -> HeartbeatOutcome {

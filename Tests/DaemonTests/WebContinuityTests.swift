@@ -148,6 +148,43 @@ import Testing
         #expect(issued.first?.contains(#""incident":"PAPER-3""#) == true)
         #expect(issued.first?.contains(#""site":"test-site""#) == true)
     }
+
+    @Test func theLogExportIsTheCLIsBytesWithItsSignature() throws {
+        let daemon = try Daemon()
+        defer { daemon.stop() }
+        let config = daemon.directory.subpath("config")
+        for (title, start, end) in [("CP down", "2026-11-20T09:15:00Z", "2026-11-20T11:40:00Z"),
+                                    ("=CP slow", "2026-11-20T13:00:00Z", "2026-11-20T13:30:00Z")] {
+            let opened = try CourtwatchProcess.run([
+                "incidents", "open", "--state", daemon.state, "--config", config, "--site", "test-site", "--system",
+                "common-platform", "--by", "Site lead", "--text", title, "--started-at", start, "--resolved-at", end,
+                "--source", "paper log"])
+            #expect(opened.code == 0, "\(opened.stderr)")
+        }
+        let out = daemon.directory.subpath("november.csv")
+        let cli = try CourtwatchProcess.run(["log", "export", "--state", daemon.state, "--from", "2026-11-01", "--to",
+                                             "2026-12-01", "--format", "csv", "--sign", "--out", out])
+        #expect(cli.code == 0, "\(cli.stderr)")
+        let client = try WebClient(port: daemon.service.address.port)
+        let raw = try client.exchangeRaw("GET /api/v1/log/export?from=2026-11-01&to=2026-12-01&format=csv HTTP/1.1\r\n"
+            + "Host: t\r\nConnection: close\r\nAuthorization: Bearer \(daemon.tokens[.unionRep]!)\r\n\r\n")
+        #expect(raw.status == 200)
+        #expect(raw.body == Array(try Data(contentsOf: URL(fileURLWithPath: out))), "the same bytes as the CLI's file")
+        let signature = Data(base64Encoded: raw.headers["x-courtwatch-signature"] ?? "")
+        #expect(signature == (try Data(contentsOf: URL(fileURLWithPath: out + ".sig"))), "Ed25519 is deterministic")
+
+        let json = try daemon.request("GET", "/api/v1/log/export?from=2026-11-20T12:00:00Z&to=2026-11-21&format=json"
+                                      + "&system=common-platform&planned=no", .manager)
+        #expect(json.status == 200)
+        #expect(json.body.contains("=CP slow") && !json.body.contains("CP down"))
+        let backwards = try daemon.request("GET", "/api/v1/log/export?from=2026-12-01&to=2026-11-01&format=csv", .ops)
+        #expect(backwards.status == 400)
+        #expect(backwards.body.contains("from must be before to"))
+        let notADate = try daemon.request("GET", "/api/v1/log/export?from=yesterday&to=2026-11-01&format=csv", .ops)
+        #expect(notADate.status == 400)
+        #expect(notADate.body.contains("from yesterday is not a date"), "\(notADate.body)")
+        #expect(try daemon.request("GET", "/api/v1/log/export?from=2026-11-01&to=2026-12-01&format=csv", .staff).status == 403)
+    }
 }
 
 /// A blocking loopback HTTP/1.1 client for one exchange (`Connection: close`), bounded by a 5 s timeout.
@@ -169,6 +206,31 @@ struct WebClient {
             close(fd)
             throw POSIXError(.ECONNREFUSED)
         }
+    }
+
+    /// Sends `request`, reads to end of stream, and closes: status, lower-cased headers and the body bytes.
+    func exchangeRaw(_ request: String) throws -> (status: Int, headers: [String: String], body: [UInt8]) {
+        defer { close(fd) }
+        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        for _ in 0..<10_000 {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[..<count]
+        }
+        let marker: [UInt8] = [13, 10, 13, 10]
+        guard let end = (0..<max(0, received.count - 3)).first(where: { Array(received[$0..<$0 + 4]) == marker }) else {
+            throw POSIXError(.EBADMSG)
+        }
+        let head = String(decoding: received[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        guard let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") else { throw POSIXError(.EBADMSG) }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (status, headers, Array(received[(end + 4)...]))
     }
 
     /// Sends `request`, reads to end of stream, and closes.

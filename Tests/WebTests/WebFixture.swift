@@ -86,6 +86,10 @@ final class WebFixture: @unchecked Sendable {
             })
         environment.refreshSeconds = 45
         environment.continuity = continuity
+        environment.logExport = { query throws(ServiceFailure) in
+            guard query.from != "bad" else { throw ServiceFailure(status: 400, code: "bad-query", detail: "from bad is not a date") }
+            return Array("export \(query.from) \(query.to) \(query.format) \(query.site ?? "-") \(query.system ?? "-") \(query.planned.map { "\($0)" } ?? "-")".utf8)
+        }
         environment.forms = { courtroom, incident, now in
             FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
                                                        createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))

@@ -18,6 +18,7 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case continuityCheck = "POST /api/v1/continuity/check"
     case formsIndex = "GET /forms/"
     case formFile = "GET /forms/{file}"
+    case logExport = "GET /api/v1/log/export"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -37,6 +38,7 @@ public struct AccessRule: Sendable, Equatable {
 public enum AccessPolicy {
     private static let everyone = Set(Role.allCases)
     private static let readers: Set<Role> = [.ops, .siteLead, .manager, .unionRep, .staff]
+    private static let siteReaders: Set<Role> = [.ops, .siteLead, .manager, .unionRep]
     private static let responders: Set<Role> = [.ops, .siteLead]
 
     /// The table. Incident notes can name people, so incidents are never anonymous; status is.
@@ -53,6 +55,8 @@ public enum AccessPolicy {
         case .continuityInvoke, .continuityStandDown, .continuityCheck: AccessRule(roles: responders, anonymous: .never)
         // Blank forms carry no personal data, but each download is recorded as issued, by someone.
         case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
+        // Site-level data: everyone but staff, whose own view is their own report.
+        case .logExport: AccessRule(roles: siteReaders, anonymous: .never)
         }
     }
 

@@ -311,6 +311,24 @@ enum OpenAPIDocument {
                                                                          "text/html": {"schema": {"type": "string"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/api/v1/log/export": {
+          "get": {
+            "summary": "The failure log for a period, the bytes 'courtwatch log export' writes, signed (ops, site-lead, manager, union-rep)",
+            "description": "X-Courtwatch-Signature is the base64 detached Ed25519 signature of the body by the state directory's key (public key: STATE/signing-key.pub.pem); check it with: openssl pkeyutl -verify -pubin -inkey signing-key.pub.pem -rawin -in FILE -sigfile FILE.sig",
+            "operationId": "logExport",
+            "parameters": [
+              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "A date (2026-11-01, midnight UTC) or an ISO 8601 time with an offset"},
+              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}},
+              {"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["csv", "json"]}},
+              {"name": "site", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
+              {"name": "system", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
+              {"name": "planned", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}}
+            ],
+            "responses": {"200": {"description": "The export", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
         }
       }
     }

@@ -121,6 +121,8 @@ public final class WebApplication: @unchecked Sendable {
         case .formFile:
             return FormsPages.file(match.parameters["file"] ?? "", request, forms: environment.forms,
                                    by: principal?.subject ?? "web", stateDirectory: environment.stateDirectory, now: now)
+        case .logExport:
+            return LogExportAPI.export(request, exporter: environment.logExport, stateDirectory: environment.stateDirectory)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

@@ -22,6 +22,8 @@ public struct WebEnvironment: Sendable {
     public var continuity: (any ContinuityService)?
     /// The forms' pre-fill from the site's configuration (the CLI's); nil answers 503.
     public var forms: FormsSource?
+    /// `courtwatch log export`'s rendering; nil answers 503.
+    public var logExport: LogExporter?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,
