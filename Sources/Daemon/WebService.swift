@@ -4,6 +4,7 @@ import Diagnostics
 import FailureLog
 import Monitoring
 import Probing
+import Reports
 import Sockets
 import Synchronization
 import Web
@@ -56,6 +57,9 @@ final class WebService: @unchecked Sendable {
         }
         environment.logExport = { query throws(ServiceFailure) in
             try Self.export(query, stateDirectory: stateDirectory)
+        }
+        environment.reports = { [live] query throws(ServiceFailure) in
+            try Self.report(query, configuration: live.state.withLock { $0.configuration }, stateDirectory: stateDirectory)
         }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
@@ -119,10 +123,42 @@ final class WebService: @unchecked Sendable {
                 filter: IncidentFilter(from: from, to: to, site: query.site, system: query.system, planned: query.planned)
             ).bytes
         } catch {
-            // The CLI's usage sentences end with a pointer to --help; the API's do not.
-            let sentence = String(error.message.prefix { $0 != "\n" }).replacingOccurrences(of: "--", with: "")
-            if error.code == .usage { throw ServiceFailure(status: 400, code: "bad-query", detail: sentence) }
-            throw ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)
+            throw Self.serviceFailure(error)
+        }
+    }
+
+    /// `courtwatch report site` for the web (user reports: `userReport`); bad dates are 400s.
+    static func report(_ query: ReportQuery, configuration: SiteConfiguration,
+                       stateDirectory: String) throws(ServiceFailure) -> SignedDocument {
+        do throws(CommandFailure) {
+            guard let first = CivilDate(iso8601: query.from) else {
+                throw CommandFailure(code: .usage, message: "from \(query.from) is not a date like 2026-04-01")
+            }
+            guard let last = CivilDate(iso8601: query.to) else {
+                throw CommandFailure(code: .usage, message: "to \(query.to) is not a date like 2026-06-30")
+            }
+            guard first <= last else { throw CommandFailure(code: .usage, message: "from is after to") }
+            let fileName = "site-report-\(configuration.site.id)-\(first.iso8601)-\(last.iso8601).\(query.format)"
+            let rendered = try SiteReportCommand.render(
+                configuration: configuration, stateDirectory: stateDirectory, first: first, last: last,
+                format: query.format, rules: AccountingRules(plannedCountsAsLost: query.countPlanned,
+                                                             degradedCountsAsLost: query.countDegraded),
+                fileName: fileName)
+            return SignedDocument(bytes: rendered.bytes, signature: try? rendered.signer.signature(for: rendered.bytes),
+                                  fileName: fileName)
+        } catch {
+            throw Self.serviceFailure(error)
+        }
+    }
+
+    /// A command's refusal in the API's terms: usage and bad data 400, not shared 403, the rest 503.
+    static func serviceFailure(_ error: CommandFailure) -> ServiceFailure {
+        // The CLI's usage sentences end with a pointer to --help; the API's do not.
+        let sentence = String(error.message.prefix { $0 != "\n" }).replacingOccurrences(of: "--", with: "")
+        switch error.code {
+        case .usage, .dataError: return ServiceFailure(status: 400, code: "bad-query", detail: sentence)
+        case .noPermission: return ServiceFailure(status: 403, code: "not-shared", detail: sentence)
+        case .success, .failure: return ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)
         }
     }
 

@@ -184,6 +184,31 @@ import Testing
         #expect(notADate.status == 400)
         #expect(notADate.body.contains("from yesterday is not a date"), "\(notADate.body)")
         #expect(try daemon.request("GET", "/api/v1/log/export?from=2026-11-01&to=2026-12-01&format=csv", .staff).status == 403)
+
+        // The site report, as 'courtwatch report site' makes it, signed with the same key.
+        let report = try WebClient(port: daemon.service.address.port).exchangeRaw(
+            "GET /reports/site?from=2026-11-20&to=2026-11-20&format=csv HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+            + "Authorization: Bearer \(daemon.tokens[.manager]!)\r\n\r\n")
+        #expect(report.status == 200)
+        let text = String(decoding: report.body, as: UTF8.self)
+        #expect(text.contains("CP down") && text.contains("'=CP slow"), "\(text.prefix(400))")
+        let signer = try ExportSigner.load(stateDirectory: daemon.state)
+        #expect(Data(base64Encoded: report.headers["x-courtwatch-signature"] ?? "").map(Array.init)
+                == (try signer.signature(for: report.body)))
+        let cliReport = try CourtwatchProcess.run(["report", "site", "test-site", "--from", "2026-11-20", "--to", "2026-11-20",
+                                                   "--format", "csv", "--out", daemon.directory.subpath("site.csv"),
+                                                   "--config", config, "--state", daemon.state])
+        #expect(cliReport.code == 0, "\(cliReport.stderr)")
+        let cliLines = try String(contentsOfFile: daemon.directory.subpath("site.csv"), encoding: .utf8).split(separator: "\n")
+        let webLines = text.split(separator: "\n")
+        #expect(cliLines.count == webLines.count)
+        #expect(cliLines.filter { !$0.contains("generated") && !$0.contains("openssl") }
+                == webLines.filter { !$0.contains("generated") && !$0.contains("openssl") }, "the same rows as the CLI's")
+        let pdf = try daemon.request("GET", "/reports/site?from=2026-11-01&to=2026-11-30&format=pdf", .siteLead)
+        #expect(pdf.status == 200 && pdf.body.hasPrefix("%PDF-"))
+        let unknownDay = try daemon.request("GET", "/reports/site?from=2026-13-01&to=2026-11-30", .ops)
+        #expect(unknownDay.status == 400)
+        #expect(unknownDay.body.contains("from 2026-13-01 is not a date like 2026-04-01"))
     }
 }
 

@@ -26,6 +26,7 @@ struct AccessTableTests {
         .formsIndex: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
         .formFile: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
         .logExport: ([.ops, .siteLead, .manager, .unionRep], "never"),
+        .siteReport: ([.ops, .siteLead, .manager, .unionRep], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

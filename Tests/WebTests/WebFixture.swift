@@ -90,6 +90,11 @@ final class WebFixture: @unchecked Sendable {
             guard query.from != "bad" else { throw ServiceFailure(status: 400, code: "bad-query", detail: "from bad is not a date") }
             return Array("export \(query.from) \(query.to) \(query.format) \(query.site ?? "-") \(query.system ?? "-") \(query.planned.map { "\($0)" } ?? "-")".utf8)
         }
+        environment.reports = { query throws(ServiceFailure) in
+            let who = query.viewer.map { "\($0.role.rawValue):\($0.subject)" } ?? "-"
+            return SignedDocument(bytes: Array("report \(query.subject ?? "site") \(query.from) \(query.to) \(query.format) \(query.countPlanned) \(query.countDegraded) \(who)".utf8),
+                                  signature: [1, 2, 3], fileName: "report.\(query.format)")
+        }
         environment.forms = { courtroom, incident, now in
             FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
                                                        createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))

@@ -19,6 +19,7 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case formsIndex = "GET /forms/"
     case formFile = "GET /forms/{file}"
     case logExport = "GET /api/v1/log/export"
+    case siteReport = "GET /reports/site"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -56,7 +57,7 @@ public enum AccessPolicy {
         // Blank forms carry no personal data, but each download is recorded as issued, by someone.
         case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
         // Site-level data: everyone but staff, whose own view is their own report.
-        case .logExport: AccessRule(roles: siteReaders, anonymous: .never)
+        case .logExport, .siteReport: AccessRule(roles: siteReaders, anonymous: .never)
         }
     }
 

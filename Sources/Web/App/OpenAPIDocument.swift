@@ -134,6 +134,9 @@ enum OpenAPIDocument {
         },
         "parameters": {
           "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+          "ReportFrom": {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+          "ReportTo": {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+          "ReportFormat": {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pdf", "html", "csv", "json"], "default": "html"}},
           "FormIncident": {"name": "incident", "in": "query", "required": false,
             "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\u0000-\\u001f]+$"},
             "description": "Incident reference printed on every page"},
@@ -327,6 +330,23 @@ enum OpenAPIDocument {
             ],
             "responses": {"200": {"description": "The export", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
                                   "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/reports/site": {
+          "get": {
+            "summary": "The signed site failure-log report, as 'courtwatch report site' (ops, site-lead, manager, union-rep)",
+            "description": "Days from..to inclusive in the site's time zone. X-Courtwatch-Signature: the base64 detached Ed25519 signature of the body.",
+            "operationId": "siteReport",
+            "parameters": [
+              {"$ref": "#/components/parameters/ReportFrom"}, {"$ref": "#/components/parameters/ReportTo"},
+              {"$ref": "#/components/parameters/ReportFormat"},
+              {"name": "count_planned", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}},
+              {"name": "count_degraded", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}}
+            ],
+            "responses": {"200": {"description": "The report", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}, "text/html": {"schema": {"type": "string"}},
+                                              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         }

@@ -123,6 +123,8 @@ public final class WebApplication: @unchecked Sendable {
                                    by: principal?.subject ?? "web", stateDirectory: environment.stateDirectory, now: now)
         case .logExport:
             return LogExportAPI.export(request, exporter: environment.logExport, stateDirectory: environment.stateDirectory)
+        case .siteReport:
+            return ReportsAPI.serve(request, subject: nil, viewer: principal, reporter: environment.reports)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

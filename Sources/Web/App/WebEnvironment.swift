@@ -24,6 +24,8 @@ public struct WebEnvironment: Sendable {
     public var forms: FormsSource?
     /// `courtwatch log export`'s rendering; nil answers 503.
     public var logExport: LogExporter?
+    /// `courtwatch report site` and `report user`'s rendering (with the user report's access rules); nil: 503.
+    public var reports: Reporter?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,
