@@ -131,6 +131,9 @@ final class WebService: @unchecked Sendable {
     static func report(_ query: ReportQuery, configuration: SiteConfiguration,
                        stateDirectory: String) throws(ServiceFailure) -> SignedDocument {
         do throws(CommandFailure) {
+            if let id = query.subject {
+                return try userReport(id, query, configuration: configuration, stateDirectory: stateDirectory)
+            }
             guard let first = CivilDate(iso8601: query.from) else {
                 throw CommandFailure(code: .usage, message: "from \(query.from) is not a date like 2026-04-01")
             }
@@ -151,11 +154,32 @@ final class WebService: @unchecked Sendable {
         }
     }
 
+    /// `courtwatch report user ID --as ROLE --viewer SUBJECT`: a staff token is the person themself (the web
+    /// application has checked it is theirs); a manager's or union rep's gets it only while it is shared with
+    /// their role, and the token's subject is recorded in the person's access log as the viewer.
+    static func userReport(_ id: String, _ query: ReportQuery, configuration: SiteConfiguration,
+                           stateDirectory: String) throws(CommandFailure) -> SignedDocument {
+        guard let viewer = query.viewer, [.staff, .manager, .unionRep].contains(viewer.role) else {
+            throw CommandFailure(code: .noPermission, message: "only the person, or a manager or union rep they share with, gets \(id)'s report")
+        }
+        let first = try StaffSupport.date(query.from, option: "from")
+        let last = try StaffSupport.date(query.to, option: "to")
+        guard first <= last else { throw CommandFailure(code: .usage, message: "from is after to") }
+        let role = viewer.role == .staff ? "self" : viewer.role.rawValue
+        let fileName = "report-\(id)-\(first.iso8601)-\(last.iso8601).\(query.format)"
+        let made = try UserReportCommand.make(id, configDirectory: configuration.directory, stateDirectory: stateDirectory,
+                                              first: first, last: last, format: query.format, role: role,
+                                              viewer: viewer.role == .staff ? id : viewer.subject, fileName: fileName)
+        return SignedDocument(bytes: made.bytes, signature: try? made.signer.signature(for: made.bytes), fileName: fileName)
+    }
+
     /// A command's refusal in the API's terms: usage and bad data 400, not shared 403, the rest 503.
     static func serviceFailure(_ error: CommandFailure) -> ServiceFailure {
         // The CLI's usage sentences end with a pointer to --help; the API's do not.
         let sentence = String(error.message.prefix { $0 != "\n" }).replacingOccurrences(of: "--", with: "")
         switch error.code {
+        case .dataError where sentence.hasPrefix("unknown staff ID"):
+            return ServiceFailure(status: 404, code: "no-such-person", detail: sentence)
         case .usage, .dataError: return ServiceFailure(status: 400, code: "bad-query", detail: sentence)
         case .noPermission: return ServiceFailure(status: 403, code: "not-shared", detail: sentence)
         case .success, .failure: return ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)

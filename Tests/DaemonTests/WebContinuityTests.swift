@@ -35,7 +35,9 @@ import Testing
             for role in Role.allCases {
                 let token = try TokenMaker.newToken()
                 tokens[role] = token
-                lines.append(TokenMaker.line(token: token, role: role, subject: "\(role.rawValue) person"))
+                // The staff token is la-1's, the staff member the user-report test adds.
+                lines.append(TokenMaker.line(token: token, role: role,
+                                             subject: role == .staff ? "la-1" : "\(role.rawValue) person"))
             }
             directory.write("config/tokens", lines.joined(separator: "\n") + "\n")
             state = directory.subpath("state")
@@ -144,7 +146,7 @@ import Testing
         defer { try? connection.close() }
         let issued = try connection.rows("SELECT payload FROM events WHERE kind = 'forms.issued'") { $0.text(0) ?? "" }
         #expect(issued.count == 1)
-        #expect(issued.first?.contains(#""by":"staff person""#) == true, "\(issued)")
+        #expect(issued.first?.contains(#""by":"la-1""#) == true, "\(issued)")
         #expect(issued.first?.contains(#""incident":"PAPER-3""#) == true)
         #expect(issued.first?.contains(#""site":"test-site""#) == true)
     }
@@ -209,6 +211,39 @@ import Testing
         let unknownDay = try daemon.request("GET", "/reports/site?from=2026-13-01&to=2026-11-30", .ops)
         #expect(unknownDay.status == 400)
         #expect(unknownDay.body.contains("from 2026-13-01 is not a date like 2026-04-01"))
+    }
+
+    @Test func aUserReportFollowsTheCLIsSharingRulesAndIsInTheAccessLog() throws {
+        let daemon = try Daemon()
+        defer { daemon.stop() }
+        let config = daemon.directory.subpath("config")
+        let common = ["--config", config, "--state", daemon.state]
+        let added = try CourtwatchProcess.run(["staff", "add", "la-1", "--name", "Sam Patel", "--role", "legal-adviser",
+                                               "--hours", "Mon-Fri 09:00-17:00", "--team", "crime", "--config", config])
+        #expect(added.code == 0, "\(added.stderr)")
+        let query = "?from=2026-11-01&to=2026-11-30&format=csv"
+        let own = try daemon.request("GET", "/reports/user/la-1" + query, .staff)
+        #expect(own.status == 200, "\(own.body)")
+        let other = try daemon.request("GET", "/reports/user/la-2" + query, .staff)
+        #expect(other.status == 403)
+        #expect(other.body.contains(#""error":"not-yours""#))
+        let unshared = try daemon.request("GET", "/reports/user/la-1" + query, .manager)
+        #expect(unshared.status == 403)
+        #expect(unshared.body.contains("la-1 has not shared their report with manager"), "\(unshared.body)")
+        #expect(try daemon.request("GET", "/reports/user/la-1" + query, .ops).status == 403)
+        #expect(try CourtwatchProcess.run(["staff", "share", "la-1", "--with", "manager"] + common).code == 0)
+        let shared = try daemon.request("GET", "/reports/user/la-1" + query, .manager)
+        #expect(shared.status == 200, "\(shared.body)")
+        #expect(try daemon.request("GET", "/reports/user/la-1" + query, .unionRep).status == 403, "shared with the manager only")
+        #expect(try daemon.request("GET", "/reports/user/nobody" + query, .manager).status == 404)
+        #expect(try CourtwatchProcess.run(["staff", "revoke", "la-1", "--with", "manager"] + common).code == 0)
+        #expect(try daemon.request("GET", "/reports/user/la-1" + query, .manager).status == 403)
+
+        let connection = try FailureLogStore(stateDirectory: daemon.state).openReader()
+        defer { try? connection.close() }
+        let log = try StaffLog.accessLog(connection, staffID: "la-1").filter { $0.action.hasPrefix("report ") }
+        #expect(log.map(\.viewer) == ["la-1", "manager person"], "\(log)")
+        #expect(log.map(\.role) == ["self", "manager"])
     }
 }
 

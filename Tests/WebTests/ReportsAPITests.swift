@@ -20,6 +20,23 @@ struct ReportsAPITests {
         #expect(html.text.hasSuffix("html false false union-rep:union-rep-person"))
     }
 
+    @Test func aUserReportIsAStaffTokensOwnOrGoesToTheReporterWithTheViewer() throws {
+        let fixture = try WebFixture()
+        let own = try fixture.request("GET", "/reports/user/staff-person?from=2026-04-01&to=2026-04-30&format=json",
+                                      role: .staff)
+        #expect(own.status == 200)
+        #expect(own.text == "report staff-person 2026-04-01 2026-04-30 json false false staff:staff-person")
+        let other = try fixture.request("GET", "/reports/user/la-9?from=2026-04-01&to=2026-04-30", role: .staff)
+        #expect(other.status == 403)
+        #expect(other.text.contains("a staff token gets only its own report (this token is staff-person's)"))
+        let manager = try fixture.request("GET", "/reports/user/la-9?from=2026-04-01&to=2026-04-30", role: .manager)
+        #expect(manager.text.hasSuffix("manager:manager-person"))
+        #expect(try fixture.request("GET", "/reports/user/la-9?from=2026-04-01&to=2026-04-30", role: .ops).status == 403)
+        let planned = try fixture.request("GET", "/reports/user/staff-person?from=2026-04-01&to=2026-04-30&count_planned=yes",
+                                          role: .staff)
+        #expect(planned.status == 400, "the site report's counting options are not the person's")
+    }
+
     @Test func badQueriesAreRefusedNamingThem() throws {
         let fixture = try WebFixture()
         for (query, says) in [("to=2026-06-30", "from is required"),

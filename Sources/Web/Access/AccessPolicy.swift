@@ -20,6 +20,7 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case formFile = "GET /forms/{file}"
     case logExport = "GET /api/v1/log/export"
     case siteReport = "GET /reports/site"
+    case userReport = "GET /reports/user/{id}"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -58,6 +59,9 @@ public enum AccessPolicy {
         case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
         // Site-level data: everyone but staff, whose own view is their own report.
         case .logExport, .siteReport: AccessRule(roles: siteReaders, anonymous: .never)
+        // A person's report: staff their own only; managers and union reps only while the person shares it
+        // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
+        case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
         }
     }
 

@@ -349,6 +349,21 @@ enum OpenAPIDocument {
                                               "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/reports/user/{id}": {
+          "get": {
+            "summary": "A person's signed outage report, as 'courtwatch report user': a staff token only its own; a manager or union rep only while the person shares it with them (recorded in the person's access log)",
+            "operationId": "userReport",
+            "parameters": [
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The staff ID"},
+              {"$ref": "#/components/parameters/ReportFrom"}, {"$ref": "#/components/parameters/ReportTo"},
+              {"$ref": "#/components/parameters/ReportFormat"}
+            ],
+            "responses": {"200": {"description": "The report", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}, "text/html": {"schema": {"type": "string"}},
+                                              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
         }
       }
     }

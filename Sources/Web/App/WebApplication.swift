@@ -125,6 +125,12 @@ public final class WebApplication: @unchecked Sendable {
             return LogExportAPI.export(request, exporter: environment.logExport, stateDirectory: environment.stateDirectory)
         case .siteReport:
             return ReportsAPI.serve(request, subject: nil, viewer: principal, reporter: environment.reports)
+        case .userReport:
+            let id = match.parameters["id"] ?? ""
+            if let principal, principal.role == .staff, principal.subject != id {
+                return .error(403, "not-yours", "a staff token gets only its own report (this token is \(principal.subject)'s)")
+            }
+            return ReportsAPI.serve(request, subject: id, viewer: principal, reporter: environment.reports)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {
