@@ -61,6 +61,9 @@ final class WebService: @unchecked Sendable {
         environment.reports = { [live] query throws(ServiceFailure) in
             try Self.report(query, configuration: live.state.withLock { $0.configuration }, stateDirectory: stateDirectory)
         }
+        environment.staff = WebStaffDesk(stateDirectory: stateDirectory, writer: writer, logger: logger) { [live] in
+            live.state.withLock { ($0.configuration, $0.engine) }
+        }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in

@@ -28,6 +28,8 @@ struct AccessTableTests {
         .logExport: ([.ops, .siteLead, .manager, .unionRep], "never"),
         .siteReport: ([.ops, .siteLead, .manager, .unionRep], "never"),
         .userReport: ([.staff, .manager, .unionRep], "never"),
+        .reportProblem: ([.staff], "never"),
+        .staffEntry: ([.staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

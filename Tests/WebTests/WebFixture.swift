@@ -95,6 +95,7 @@ final class WebFixture: @unchecked Sendable {
             return SignedDocument(bytes: Array("report \(query.subject ?? "site") \(query.from) \(query.to) \(query.format) \(query.countPlanned) \(query.countDegraded) \(who)".utf8),
                                   signature: [1, 2, 3], fileName: "report.\(query.format)")
         }
+        environment.staff = FakeStaff()
         environment.forms = { courtroom, incident, now in
             FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
                                                        createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))
@@ -148,4 +149,18 @@ final class LiveValues: @unchecked Sendable {
     private var values = Values()
 
     func locked<T>(_ body: (inout Values) -> T) -> T { lock.withLock { body(&values) } }
+}
+
+/// Echoes what the staff routes pass on, so tests can see the subject and the mapped fields.
+struct FakeStaff: StaffService {
+    func reportProblem(system: String, site: String?, text: String?, by: String,
+                       at now: Timestamp) throws(ServiceFailure) -> JSONValue {
+        ["system": .string(system), "site": .optional(site), "text": .optional(text), "by": .string(by)]
+    }
+
+    func logEntry(_ entry: StaffEntryRequest, staffID: String) throws(ServiceFailure) -> String {
+        let options = entry.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return JSONValue.object(["staff": .string(staffID), "kind": .string(entry.kind), "options": .string(options),
+                                 "systems": .optional(entry.systems?.joined(separator: ","))]).canonicalText
+    }
 }

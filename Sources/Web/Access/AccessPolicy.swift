@@ -21,6 +21,8 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case logExport = "GET /api/v1/log/export"
     case siteReport = "GET /reports/site"
     case userReport = "GET /reports/user/{id}"
+    case reportProblem = "POST /api/v1/report-problem"
+    case staffEntry = "POST /api/v1/staff/entries"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -62,6 +64,8 @@ public enum AccessPolicy {
         // A person's report: staff their own only; managers and union reps only while the person shares it
         // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
         case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
+        // Recorded as the token's subject, who must be a member of staff.
+        case .reportProblem, .staffEntry: AccessRule(roles: [.staff], anonymous: .never)
         }
     }
 

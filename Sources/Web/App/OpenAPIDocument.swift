@@ -364,6 +364,38 @@ enum OpenAPIDocument {
                                               "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/api/v1/report-problem": {
+          "post": {
+            "summary": "A system is not working for me (staff; recorded as the token's subject, as 'courtwatch report-problem')",
+            "operationId": "reportProblem",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["system"], "additionalProperties": false,
+              "properties": {"system": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"},
+                             "site": {"type": ["string", "null"], "maxLength": 100},
+                             "text": {"type": ["string", "null"], "maxLength": 1000}}}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {
+                             "type": "object", "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}, "by": {"type": "string"}}}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/staff/entries": {
+          "post": {
+            "summary": "Log one of my own entries (staff; as 'courtwatch staff log' for the token's subject, case data refused)",
+            "description": "Fields by kind: time-lost: minutes, could_not; extra-hours: at, until, claim; cost: amount, what, agreed_in_writing; deadline: status, target; health-and-safety: note, informed, meeting_requested; manager-notified: how; helpdesk-ticket: reference. note and reference go with any kind.",
+            "operationId": "staffEntry",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["kind"], "additionalProperties": false,
+              "properties": {
+                "kind": {"type": "string", "enum": ["time-lost", "extra-hours", "cost", "deadline", "health-and-safety", "manager-notified", "helpdesk-ticket"]},
+                "at": {"type": ["string", "null"], "maxLength": 40}, "until": {"type": ["string", "null"], "maxLength": 1000},
+                "systems": {"type": ["array", "null"], "items": {"type": "string", "minLength": 1, "maxLength": 100}},
+                "minutes": {"type": ["integer", "string", "null"]}, "could_not": {"type": ["string", "null"], "maxLength": 1000}, "claim": {"type": ["string", "null"], "maxLength": 1000}, "amount": {"type": ["string", "null"], "maxLength": 1000},
+                "what": {"type": ["string", "null"], "maxLength": 1000}, "agreed_in_writing": {"type": ["string", "null"], "maxLength": 1000}, "status": {"type": ["string", "null"], "maxLength": 1000}, "target": {"type": ["string", "null"], "maxLength": 1000}, "informed": {"type": ["string", "null"], "maxLength": 1000},
+                "meeting_requested": {"type": ["string", "null"], "maxLength": 1000}, "how": {"type": ["string", "null"], "maxLength": 1000}, "note": {"type": ["string", "null"], "maxLength": 1000}, "reference": {"type": ["string", "null"], "maxLength": 1000}}}}}},
+            "responses": {"200": {"description": "The entry", "content": {"application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
         }
       }
     }

@@ -131,6 +131,16 @@ public final class WebApplication: @unchecked Sendable {
                 return .error(403, "not-yours", "a staff token gets only its own report (this token is \(principal.subject)'s)")
             }
             return ReportsAPI.serve(request, subject: id, viewer: principal, reporter: environment.reports)
+        case .reportProblem, .staffEntry:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            let subject = principal?.subject ?? ""
+            return match.route == .reportProblem
+                ? StaffActions.reportProblem(body, service: environment.staff, by: subject, now: now)
+                : StaffActions.logEntry(body, service: environment.staff, staffID: subject)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

@@ -26,6 +26,8 @@ public struct WebEnvironment: Sendable {
     public var logExport: LogExporter?
     /// `courtwatch report site` and `report user`'s rendering (with the user report's access rules); nil: 503.
     public var reports: Reporter?
+    /// report-problem and staff entries (the CLI's code); nil answers 503.
+    public var staff: (any StaffService)?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,
