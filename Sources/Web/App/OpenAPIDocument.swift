@@ -288,7 +288,7 @@ enum OpenAPIDocument {
             "summary": "Record a stand-down checklist item of the open invocation (ops, site-lead)", "operationId": "continuityCheck",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {
               "type": "object", "required": ["item"], "additionalProperties": false,
-              "properties": {"item": {"type": "string", "minLength": 1, "maxLength": 60},
+              "properties": {"item": {"type": "string", "enum": ["transaction-confirmed", "forms-reconciled", "partner-em", "partner-custody", "partner-probation", "partner-police"]},
                              "note": {"type": ["string", "null"], "maxLength": 4000}}}}}},
             "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
@@ -321,8 +321,8 @@ enum OpenAPIDocument {
             "description": "X-Courtwatch-Signature is the base64 detached Ed25519 signature of the body by the state directory's key (public key: STATE/signing-key.pub.pem); check it with: openssl pkeyutl -verify -pubin -inkey signing-key.pub.pem -rawin -in FILE -sigfile FILE.sig",
             "operationId": "logExport",
             "parameters": [
-              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "A date (2026-11-01, midnight UTC) or an ISO 8601 time with an offset"},
-              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}},
+              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}, "description": "A date (2026-11-01, midnight UTC) or an ISO 8601 time with an offset; before to"},
+              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}},
               {"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["csv", "json"]}},
               {"name": "site", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
               {"name": "system", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
@@ -336,7 +336,7 @@ enum OpenAPIDocument {
         "/reports/site": {
           "get": {
             "summary": "The signed site failure-log report, as 'courtwatch report site' (ops, site-lead, manager, union-rep)",
-            "description": "Days from..to inclusive in the site's time zone. X-Courtwatch-Signature: the base64 detached Ed25519 signature of the body.",
+            "description": "Days from..to inclusive in the site's time zone (from not after to: 400 otherwise). X-Courtwatch-Signature: the base64 detached Ed25519 signature of the body.",
             "operationId": "siteReport",
             "parameters": [
               {"$ref": "#/components/parameters/ReportFrom"}, {"$ref": "#/components/parameters/ReportTo"},
