@@ -34,6 +34,21 @@ done
   --text "Schemathesis test incident" --by st --impact minor >/dev/null 2>&1 || true
 
 cd "$work"   # schemathesis keeps a .schemathesis cache in the current directory
+# Rules a schema cannot express: a period's from must come before its to (and be a real date), so a
+# schema-valid pair can still be a 400 on the export and report routes; the same for a user report.
+cat > schemathesis.toml <<'TOML'
+[[operations]]
+include-name = "GET /api/v1/log/export"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429", "5xx"]
+
+[[operations]]
+include-name = "GET /reports/site"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429", "5xx"]
+
+[[operations]]
+include-name = "GET /reports/user/{id}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429", "5xx"]
+TOML
 st run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $token" \
   --max-examples "$EXAMPLES" --rate-limit "$RATE" --checks all --workers 1 --generation-deterministic \
   --exclude-path / --exclude-path /metrics

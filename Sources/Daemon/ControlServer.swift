@@ -88,30 +88,10 @@ final class ControlServer: @unchecked Sendable {
             engine?.deliver(.heartbeat(probeID: id, at: now))
             return "heartbeat for \(id) recorded at \(now.iso8601)"
         case "report":
-            let system = object["system"] as? String ?? ""
-            let site = object["site"] as? String ?? ""
-            let reporter = object["by"] as? String ?? ""
-            let note = object["text"] as? String
-            guard site == configuration.site.id else {
-                throw CommandFailure(code: .dataError,
-                                     message: "this daemon watches site '\(configuration.site.id)', not '\(site)'")
-            }
-            let systems = Set(configuration.probes.compactMap(\.system))
-            guard systems.contains(system) else {
-                throw CommandFailure(code: .dataError, message: "unknown system '\(system)' (known: \(systems.sorted().joined(separator: ", ")))")
-            }
-            guard Identifier.isValid(reporter) else {
-                throw CommandFailure(code: .dataError, message: "--by must be a staff ID: \(Identifier.rule)")
-            }
-            if let note, note.count > 1000 {
-                throw CommandFailure(code: .dataError, message: "--text is limited to 1000 characters")
-            }
-            writer.record(.event(kind: EventKind.userReport, at: now, payload: [
-                "system": .string(system), "by": .string(reporter), "text": .optional(note),
-            ]))
-            engine?.deliver(.userReport(system: system, reporter: reporter, at: now))
-            logger.info("staff report: \(system) not working for \(reporter)")
-            return "report about \(system) recorded at \(now.iso8601)"
+            return try Self.recordProblem(system: object["system"] as? String ?? "", site: object["site"] as? String ?? "",
+                                          by: object["by"] as? String ?? "", text: object["text"] as? String,
+                                          configuration: configuration, engine: engine, writer: writer, logger: logger,
+                                          at: now)
         default:
             throw CommandFailure(code: .usage, message: "unknown command '\(command)'")
         }
@@ -144,5 +124,35 @@ enum ControlClient {
         }
         if reply["ok"] as? Bool == true { return reply["message"] as? String ?? "ok" }
         throw CommandFailure(code: .dataError, message: reply["error"] as? String ?? "the daemon refused the request")
+    }
+}
+
+extension ControlServer {
+    /// A system is not working for a member of staff: checked, logged as `user.report` and handed to the
+    /// prober's user-reports probes. `courtwatch report-problem` (through the control socket) and the web
+    /// surface's POST /api/v1/report-problem both come here.
+    static func recordProblem(system: String, site: String, by reporter: String, text note: String?,
+                              configuration: SiteConfiguration, engine: ProbeEngine?, writer: LogWriter, logger: Logger,
+                              at now: Timestamp) throws(CommandFailure) -> String {
+        guard site == configuration.site.id else {
+            throw CommandFailure(code: .dataError,
+                                 message: "this daemon watches site '\(configuration.site.id)', not '\(site)'")
+        }
+        let systems = Set(configuration.probes.compactMap(\.system))
+        guard systems.contains(system) else {
+            throw CommandFailure(code: .dataError, message: "unknown system '\(system)' (known: \(systems.sorted().joined(separator: ", ")))")
+        }
+        guard Identifier.isValid(reporter) else {
+            throw CommandFailure(code: .dataError, message: "--by must be a staff ID: \(Identifier.rule)")
+        }
+        if let note, note.count > 1000 {
+            throw CommandFailure(code: .dataError, message: "--text is limited to 1000 characters")
+        }
+        writer.record(.event(kind: EventKind.userReport, at: now, payload: [
+            "system": .string(system), "by": .string(reporter), "text": .optional(note),
+        ]))
+        engine?.deliver(.userReport(system: system, reporter: reporter, at: now))
+        logger.info("staff report: \(system) not working for \(reporter)")
+        return "report about \(system) recorded at \(now.iso8601)"
     }
 }

@@ -183,15 +183,22 @@ enum FormsCommand {
             }
             siteID = site
             stateDirectory = parsed.option("state") ?? CommandLineTool.defaultState
-            context = FormContext(
-                siteName: configuration.site.name, courtroom: parsed.option("courtroom"),
-                incident: parsed.option("incident"),
-                contacts: configuration.contacts.map {
-                    FormContact(role: $0.role, name: $0.name ?? "", phone: $0.phone ?? "", email: $0.email ?? "",
-                                hours: $0.hours ?? "")
-                },
-                createdAtEpochSeconds: Timestamp.now.millisecondsSinceEpoch / 1000)
+            context = FormsCommand.context(configuration, courtroom: parsed.option("courtroom"),
+                                           incident: parsed.option("incident"), at: .now)
         }
+    }
+
+    /// What every form is pre-filled with: the site's name and contacts, and the courtroom and incident
+    /// given. Shared with the web surface's /forms/.
+    static func context(_ configuration: SiteConfiguration, courtroom: String?, incident: String?,
+                        at now: Timestamp) -> FormContext {
+        FormContext(
+            siteName: configuration.site.name, courtroom: courtroom, incident: incident,
+            contacts: configuration.contacts.map {
+                FormContact(role: $0.role, name: $0.name ?? "", phone: $0.phone ?? "", email: $0.email ?? "",
+                            hours: $0.hours ?? "")
+            },
+            createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000)
     }
 
     private static func write(_ bytes: [UInt8], to path: String) throws(CommandFailure) {

@@ -43,33 +43,8 @@ enum LogExportCommand {
         let out = try IncidentsCommand.required(parsed, "out", command: command)
         let planned = try IncidentsCommand.plannedFlag(parsed, command: command)
         let stateDirectory = parsed.option("state") ?? CommandLineTool.defaultState
-        let filter = IncidentFilter(from: from, to: to, site: parsed.option("site"), system: parsed.option("system"),
-                                    planned: planned)
-
-        let bytes: [UInt8]
-        let count: Int
-        do {
-            let reader = try LogReader(store: FailureLogStore(stateDirectory: stateDirectory))
-            let incidents = try reader.incidents(filter)
-            let head = try reader.chainHead()
-            let ids = incidents.map(\.id)
-            let notes = try reader.incidentNotes(ids)
-            let tickets = try reader.incidentTickets(ids)
-            let narrowed = filter.site != nil || filter.system != nil || planned != nil
-            let scope = ExportScope(from: from, to: to, filter: filter, head: head, site: try reader.site())
-            if format == "csv" {
-                bytes = Array(csv(incidents, notes: notes, tickets: tickets, scope: scope).utf8)
-            } else {
-                let events = try reader.exportEvents(from: from, to: to, incidentIDs: ids, system: filter.system,
-                                                     onlyIncidents: narrowed)
-                bytes = Array(json(incidents, notes: notes, tickets: tickets, events: events, scope: scope).utf8)
-            }
-            count = incidents.count
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(stateDirectory): \(error)")
-        }
+        let (bytes, count) = try render(stateDirectory: stateDirectory, format: format, filter: IncidentFilter(
+            from: from, to: to, site: parsed.option("site"), system: parsed.option("system"), planned: planned))
 
         do {
             if parsed.flag("sign") {
@@ -85,6 +60,36 @@ enum LogExportCommand {
             throw CommandFailure(code: .failure, message: error.description)
         }
         return .success
+    }
+
+    /// The export's bytes and how many incidents it holds: what `courtwatch log export` writes and the web
+    /// surface's /api/v1/log/export serves. `filter` carries from, to and the narrowing options.
+    static func render(stateDirectory: String, format: String,
+                       filter: IncidentFilter) throws(CommandFailure) -> (bytes: [UInt8], count: Int) {
+        guard let from = filter.from, let to = filter.to else {
+            throw CommandFailure(code: .usage, message: "an export needs a period (from and to)")
+        }
+        do {
+            let reader = try LogReader(store: FailureLogStore(stateDirectory: stateDirectory))
+            let incidents = try reader.incidents(filter)
+            let head = try reader.chainHead()
+            let ids = incidents.map(\.id)
+            let notes = try reader.incidentNotes(ids)
+            let tickets = try reader.incidentTickets(ids)
+            let narrowed = filter.site != nil || filter.system != nil || filter.planned != nil
+            let scope = ExportScope(from: from, to: to, filter: filter, head: head, site: try reader.site())
+            if format == "csv" {
+                return (Array(csv(incidents, notes: notes, tickets: tickets, scope: scope).utf8), incidents.count)
+            }
+            let events = try reader.exportEvents(from: from, to: to, incidentIDs: ids, system: filter.system,
+                                                 onlyIncidents: narrowed)
+            return (Array(json(incidents, notes: notes, tickets: tickets, events: events, scope: scope).utf8),
+                    incidents.count)
+        } catch let error as FailureLogStore.Failure {
+            throw CommandFailure(code: .failure, message: error.description)
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(stateDirectory): \(error)")
+        }
     }
 
     struct ExportScope {

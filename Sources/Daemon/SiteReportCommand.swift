@@ -50,10 +50,36 @@ enum SiteReportCommand {
         guard first <= last else { throw CommandFailure(code: .dataError, message: "--from is after --to") }
         let directory = parsed.option("config") ?? CommandLineTool.defaultConfig
         let configuration = try CommandLineTool.loadConfiguration(directory)
-        let site = configuration.site
-        guard site.id == siteID else {
-            throw CommandFailure(code: .dataError, message: "unknown site '\(siteID)' (\(directory) configures '\(site.id)')")
+        guard configuration.site.id == siteID else {
+            throw CommandFailure(code: .dataError,
+                                 message: "unknown site '\(siteID)' (\(directory) configures '\(configuration.site.id)')")
         }
+        let rules = AccountingRules(plannedCountsAsLost: parsed.flag("count-planned"),
+                                    degradedCountsAsLost: parsed.flag("count-degraded"))
+        let rendered = try render(configuration: configuration,
+                                  stateDirectory: parsed.option("state") ?? CommandLineTool.defaultState,
+                                  first: first, last: last, format: format, rules: rules, fileName: out)
+        do {
+            try rendered.signer.writeSigned(rendered.bytes, to: out)
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(error)")
+        }
+        let (report, provenance) = (rendered.report, rendered.provenance)
+        let totals = report.totals
+        print("wrote \(out) and \(out).sig: \(totals.incidents) incidents, \(Hours.clock(totals.lostMinutes)) of "
+              + "business hours lost" + (report.backRecorded.isEmpty ? "" : " (\(report.backRecorded.count) back-recorded)"))
+        print("check: \(provenance.verificationCommand)")
+        return .success
+    }
+
+    /// The report's bytes in `format`, and the key to sign them with: what `courtwatch report site` writes
+    /// and the web surface's /reports/site serves. `fileName` goes into the printed verification line.
+    static func render(configuration: SiteConfiguration, stateDirectory: String, first: CivilDate, last: CivilDate,
+                       format: String, rules: AccountingRules, fileName: String) throws(CommandFailure)
+        -> (bytes: [UInt8], signer: ExportSigner, report: SiteReport, provenance: ReportProvenance)
+    {
+        let site = configuration.site
+        let directory = configuration.directory
         guard let zone = SystemTimeZone(identifier: site.timeZone) else {
             throw CommandFailure(code: .dataError, message: "TimeZone=\(site.timeZone) is not in this system's time-zone database")
         }
@@ -61,14 +87,8 @@ enum SiteReportCommand {
         // A site without BusinessHours= counts every hour.
         let hours = site.businessHours ?? (try? WeeklySchedule(parsing: "Mon-Sun 00:00-24:00"))!
         let pattern = WorkingPattern(hours: hours, zone: zone, holidays: site.businessHours == nil ? HolidayCalendar() : holidays)
-        let rules = AccountingRules(plannedCountsAsLost: parsed.flag("count-planned"),
-                                    degradedCountsAsLost: parsed.flag("count-degraded"))
-        let stateDirectory = parsed.option("state") ?? CommandLineTool.defaultState
         let store = FailureLogStore(stateDirectory: stateDirectory)
         let now = Timestamp.now
-
-        let report: SiteReport
-        let provenance: ReportProvenance
         do {
             let signer = try ExportSigner.loadOrCreate(stateDirectory: store.stateDirectory)
             let reader = try LogReader(store: store)
@@ -92,29 +112,22 @@ enum SiteReportCommand {
                     tickets: tickets[incident.id] ?? [])
             }
             input.unknown = try StaffLog.unknownSpans(reader.connection, span: period)
-            report = SiteReportBuilder.build(input)
+            let report = SiteReportBuilder.build(input)
             let events = try StaffLog.underlyingEvents(reader.connection, entryIDs: [], incidentIDs: ids)
-            provenance = ReportProvenance(eventCount: events.count, eventsSHA256: events.sha256,
-                                          chainHeadSeq: events.headSeq, keyFingerprint: signer.publicKey.fingerprint,
-                                          verificationCommand: signer.verificationCommand(for: out))
+            let provenance = ReportProvenance(eventCount: events.count, eventsSHA256: events.sha256,
+                                              chainHeadSeq: events.headSeq, keyFingerprint: signer.publicKey.fingerprint,
+                                              verificationCommand: signer.verificationCommand(for: fileName))
             let bytes: [UInt8] = switch format {
             case "pdf": SiteReportPDF.render(report, zone: zone, provenance: provenance)
             case "csv": Array(SiteReportRenderer.csv(report, provenance: provenance).utf8)
             case "json": Array(SiteReportRenderer.json(report, provenance: provenance).utf8)
             default: Array(SiteReportRenderer.html(report, zone: zone, provenance: provenance).utf8)
             }
-            try signer.writeSigned(bytes, to: out)
-        } catch let error as CommandFailure {
-            throw error
+            return (bytes, signer, report, provenance)
         } catch let error as FailureLogStore.Failure {
             throw CommandFailure(code: .failure, message: error.description)
         } catch {
             throw CommandFailure(code: .failure, message: "\(error)")
         }
-        let totals = report.totals
-        print("wrote \(out) and \(out).sig: \(totals.incidents) incidents, \(Hours.clock(totals.lostMinutes)) of "
-              + "business hours lost" + (report.backRecorded.isEmpty ? "" : " (\(report.backRecorded.count) back-recorded)"))
-        print("check: \(provenance.verificationCommand)")
-        return .success
     }
 }

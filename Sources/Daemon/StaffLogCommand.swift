@@ -61,60 +61,79 @@ enum StaffLogCommand {
         if parsed.wantsHelp { print(help); return .success }
         guard let id = parsed.positionals.first else { throw .usage("staff log needs a staff ID", command: command) }
         guard let kindText = parsed.option("kind") else { throw .usage("staff log needs --kind", command: command) }
-        guard let kind = StaffEntry.Kind(rawValue: kindText) else {
-            throw .usage("--kind \(kindText) is not one of "
-                         + StaffEntry.Kind.allCases.map(\.rawValue).joined(separator: ", "), command: command)
-        }
-        for option in fieldOptions.sorted() where parsed.option(option) != nil {
-            guard allowed[kind, default: []].contains(option) || option == "note" || option == "reference" else {
-                throw .usage("--\(option) does not apply to --kind \(kind.rawValue)", command: command)
-            }
-        }
-        for option in required[kind, default: []] where parsed.option(option) == nil {
-            throw .usage("--kind \(kind.rawValue) needs --\(option)", command: command)
-        }
-        let directory = try StaffSupport.loadDirectory(parsed)
-        let member = try StaffSupport.member(id, in: directory)
-        let zone = try StaffSupport.zone(for: member)
-        let now = Timestamp.now
-        var fields: [String: String] = [:]
-        for option in fieldOptions.sorted() {
-            if let value = parsed.option(option), option != "until" { fields[option] = value }
-        }
-        try check(fields, kind: kind)
-        // Without --at, time lost is taken to have just ended; anything else happened now.
-        let justEnded = now + .seconds(-60 * (kind == .timeLost ? Int(fields["minutes"] ?? "") ?? 0 : 0))
-        let at = try parsed.option("at").map { (text) throws(CommandFailure) in
-            try StaffSupport.time(text, option: "at", zone: zone, command: command)
-        } ?? justEnded
-        var end: Timestamp?
-        if kind == .timeLost, let minutes = fields["minutes"].flatMap({ Int($0) }) {
-            end = at + .seconds(minutes * 60)
-        }
-        if let until = parsed.option("until") {
-            end = try StaffSupport.time(until, option: "until", zone: zone, command: command)
-            guard let end, end > at else {
-                throw CommandFailure(code: .dataError, message: "--until must be after --at")
-            }
-        }
-        let systems = parsed.option("systems").map { $0.split(separator: ",").map { $0.trimmed } } ?? member.systems
-        if freeText.contains(where: { fields[$0] != nil }) {
+        var options: [String: String] = [:]
+        for option in fieldOptions.sorted() { options[option] = parsed.option(option) }
+        if freeText.contains(where: { options[$0] != nil }) {
             FileHandle.standardError.write(Data(("warning: " + CaseDataScreen.warning + "\n").utf8))
         }
-        let draft = StaffEntry(id: "", staffID: member.id, kind: kind, at: at, end: end, systems: systems,
-                               fields: fields, recordedAt: now)
-        let entry = try StaffSupport.write(parsed) { transaction in
-            try StaffLog.append(draft, site: member.site, at: now, in: &transaction)
-        }
+        let entry = try record(id, kind: kindText, options: options, at: parsed.option("at"),
+                               systems: parsed.option("systems").map { $0.split(separator: ",").map { $0.trimmed } },
+                               configDirectory: parsed.option("config") ?? CommandLineTool.defaultConfig,
+                               stateDirectory: StaffSupport.store(parsed).stateDirectory)
+        let kind = entry.kind
         if parsed.flag("json") {
             print(UserReportRenderer.entryJSON(entry).text())
         } else {
             let links = entry.incidentIDs.isEmpty ? "no overlapping incident"
                 : "linked to incident" + (entry.incidentIDs.count == 1 ? " " : "s ")
                     + entry.incidentIDs.map { "#\($0)" }.joined(separator: ", ")
-            print("logged \(entry.id) (\(kind.rawValue)) for \(member.id): \(links)")
+            print("logged \(entry.id) (\(kind.rawValue)) for \(entry.staffID): \(links)")
         }
         return .success
+    }
+
+    /// Checks and appends one entry for staff member `id`: what `courtwatch staff log` does and the web
+    /// surface's POST /api/v1/staff/entries does for a staff token. `options` are keyed by the CLI's option
+    /// names (minutes, could-not, until, ...); `at` and `until` are read as the CLI reads them.
+    static func record(_ id: String, kind kindText: String, options: [String: String], at atText: String?,
+                       systems requested: [String]?, configDirectory: String,
+                       stateDirectory: String) throws(CommandFailure) -> StaffEntry {
+        let command = "staff log"
+        guard let kind = StaffEntry.Kind(rawValue: kindText) else {
+            throw .usage("--kind \(kindText) is not one of "
+                         + StaffEntry.Kind.allCases.map(\.rawValue).joined(separator: ", "), command: command)
+        }
+        for option in options.keys.sorted() {
+            guard allowed[kind, default: []].contains(option) || option == "note" || option == "reference" else {
+                throw .usage("--\(option) does not apply to --kind \(kind.rawValue)", command: command)
+            }
+        }
+        for option in required[kind, default: []] where options[option] == nil {
+            throw .usage("--kind \(kind.rawValue) needs --\(option)", command: command)
+        }
+        let directory: StaffDirectory
+        do {
+            directory = try StaffDirectory.load(directory: configDirectory)
+        } catch {
+            throw CommandFailure(code: .dataError, message: "staff configuration has errors:\n" + error.description)
+        }
+        let member = try StaffSupport.member(id, in: directory)
+        let zone = try StaffSupport.zone(for: member)
+        let now = Timestamp.now
+        var fields = options
+        fields["until"] = nil
+        try check(fields, kind: kind)
+        // Without --at, time lost is taken to have just ended; anything else happened now.
+        let justEnded = now + .seconds(-60 * (kind == .timeLost ? Int(fields["minutes"] ?? "") ?? 0 : 0))
+        let at = try atText.map { (text) throws(CommandFailure) in
+            try StaffSupport.time(text, option: "at", zone: zone, command: command)
+        } ?? justEnded
+        var end: Timestamp?
+        if kind == .timeLost, let minutes = fields["minutes"].flatMap({ Int($0) }) {
+            end = at + .seconds(minutes * 60)
+        }
+        if let until = options["until"] {
+            end = try StaffSupport.time(until, option: "until", zone: zone, command: command)
+            guard let end, end > at else {
+                throw CommandFailure(code: .dataError, message: "--until must be after --at")
+            }
+        }
+        let systems = requested ?? member.systems
+        let draft = StaffEntry(id: "", staffID: member.id, kind: kind, at: at, end: end, systems: systems,
+                               fields: fields, recordedAt: now)
+        return try LogAccess.write(stateDirectory) { transaction in
+            try StaffLog.append(draft, site: member.site, at: now, in: &transaction)
+        }
     }
 
     /// Values are checked before anything is written: numbers, choices, and the case-data screen.

@@ -57,17 +57,48 @@ enum UserReportCommand {
             throw .usage("--foreseeability-notice is for the person themself (drafts are theirs alone)",
                          command: command)
         }
-        let directory = try StaffSupport.loadDirectory(parsed)
+        let made = try make(id, configDirectory: parsed.option("config") ?? CommandLineTool.defaultConfig,
+                            stateDirectory: StaffSupport.store(parsed).stateDirectory, first: first, last: last,
+                            format: format, role: role, viewer: viewer, fileName: out)
+        let (report, provenance, bytes) = (made.report, made.provenance, made.bytes)
+        do {
+            try made.signer.writeSigned(bytes, to: out)
+        } catch {
+            throw CommandFailure(code: .failure, message: error.description)
+        }
+        print("wrote \(out) (\(bytes.count) bytes) and \(out).sig: \(report.totals.incidents) incidents, "
+              + "\(Hours.text(report.totals.hoursLostMinutes)) hours lost (\(report.totals.percentOfContracted)%)")
+        print("check: \(provenance.verificationCommand)")
+        if let notice = parsed.option("foreseeability-notice") {
+            try StaffSupport.writeFile(ForeseeabilityNotice.html(report, managerName: nil), to: notice)
+            print("wrote a draft foreseeability notice to \(notice): it has not been sent")
+        }
+        return .success
+    }
+
+    /// A person's report as `role`/`viewer` may see it: refused (77) unless the person asked or has shared it
+    /// with the viewer, and recorded in the person's access log either way it is made. What `courtwatch
+    /// report user` writes and the web surface's /reports/user/ID serves; `fileName` goes into the
+    /// printed verification line.
+    static func make(_ id: String, configDirectory: String, stateDirectory: String, first: CivilDate, last: CivilDate,
+                     format: String, role: String, viewer: String, fileName: String) throws(CommandFailure)
+        -> (bytes: [UInt8], signer: ExportSigner, report: UserReport, provenance: ReportProvenance)
+    {
+        let directory: StaffDirectory
+        do {
+            directory = try StaffDirectory.load(directory: configDirectory)
+        } catch {
+            throw CommandFailure(code: .dataError, message: "staff configuration has errors:\n" + error.description)
+        }
         let member = try StaffSupport.member(id, in: directory)
-        let store = StaffSupport.store(parsed)
         let signer: ExportSigner
         do {
-            signer = try ExportSigner.loadOrCreate(stateDirectory: store.stateDirectory)
+            signer = try ExportSigner.loadOrCreate(stateDirectory: stateDirectory)
         } catch {
             throw CommandFailure(code: .failure, message: error.description)
         }
         let now = Timestamp.now
-        let (report, provenance) = try StaffSupport.write(parsed) { transaction -> (UserReport, ReportProvenance) in
+        let (report, provenance) = try LogAccess.write(stateDirectory) { transaction -> (UserReport, ReportProvenance) in
             let connection = transaction.connection
             if role != "self" {
                 let grantee = ["manager", "union-rep", "safety-rep"].contains(role) ? role : viewer
@@ -86,22 +117,9 @@ enum UserReportCommand {
             let fingerprint = (try? signer.publicKey.fingerprint) ?? "unknown"
             return (report, ReportProvenance(eventCount: events.count, eventsSHA256: events.sha256,
                                              chainHeadSeq: events.headSeq, keyFingerprint: fingerprint,
-                                             verificationCommand: signer.verificationCommand(for: out)))
+                                             verificationCommand: signer.verificationCommand(for: fileName)))
         }
-        let bytes = render(report, format: format, role: role, provenance: provenance)
-        do {
-            try signer.writeSigned(bytes, to: out)
-        } catch {
-            throw CommandFailure(code: .failure, message: error.description)
-        }
-        print("wrote \(out) (\(bytes.count) bytes) and \(out).sig: \(report.totals.incidents) incidents, "
-              + "\(Hours.text(report.totals.hoursLostMinutes)) hours lost (\(report.totals.percentOfContracted)%)")
-        print("check: \(provenance.verificationCommand)")
-        if let notice = parsed.option("foreseeability-notice") {
-            try StaffSupport.writeFile(ForeseeabilityNotice.html(report, managerName: nil), to: notice)
-            print("wrote a draft foreseeability notice to \(notice): it has not been sent")
-        }
-        return .success
+        return (render(report, format: format, role: role, provenance: provenance), signer, report, provenance)
     }
 
     static func render(_ report: UserReport, format: String, role: String, provenance: ReportProvenance) -> [UInt8] {

@@ -4,6 +4,7 @@ import Diagnostics
 import FailureLog
 import Monitoring
 import Probing
+import Reports
 import Sockets
 import Synchronization
 import Web
@@ -39,13 +40,30 @@ final class WebService: @unchecked Sendable {
         }
         let live = LiveBox(Live(engine: engine, configuration: configuration))
         self.live = live
-        let environment = WebEnvironment(
+        var environment = WebEnvironment(
             stateDirectory: stateDirectory, publicStatus: settings.publicStatus,
             logHealth: { writer.health },
             probeLoopAge: { [live] in
                 live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
             },
             heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+        environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
+            live.state.withLock { $0.configuration }
+        }
+        environment.forms = { [live] courtroom, incident, now in
+            let configuration = live.state.withLock { $0.configuration }
+            return FormSite(site: configuration.site.id, context: FormsCommand.context(
+                configuration, courtroom: courtroom, incident: incident, at: now))
+        }
+        environment.logExport = { query throws(ServiceFailure) in
+            try Self.export(query, stateDirectory: stateDirectory)
+        }
+        environment.reports = { [live] query throws(ServiceFailure) in
+            try Self.report(query, configuration: live.state.withLock { $0.configuration }, stateDirectory: stateDirectory)
+        }
+        environment.staff = WebStaffDesk(stateDirectory: stateDirectory, writer: writer, logger: logger) { [live] in
+            live.state.withLock { ($0.configuration, $0.engine) }
+        }
         let application = WebApplication(environment: environment, tokens: tokens)
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in
@@ -95,6 +113,80 @@ final class WebService: @unchecked Sendable {
         guard let path = configuration.daemon.tokensFile else { return nil }
         if path.hasPrefix("/") { return path }
         return configuration.directory.hasSuffix("/") ? configuration.directory + path : configuration.directory + "/" + path
+    }
+
+    /// `courtwatch log export` for the web: the CLI's date rules and rendering; its usage errors are 400s.
+    static func export(_ query: LogExportQuery, stateDirectory: String) throws(ServiceFailure) -> [UInt8] {
+        do throws(CommandFailure) {
+            let from = try LogExportCommand.dayOrTime(query.from, "from", command: "log export")
+            let to = try LogExportCommand.dayOrTime(query.to, "to", command: "log export")
+            guard from < to else { throw CommandFailure(code: .usage, message: "from must be before to") }
+            return try LogExportCommand.render(
+                stateDirectory: stateDirectory, format: query.format,
+                filter: IncidentFilter(from: from, to: to, site: query.site, system: query.system, planned: query.planned)
+            ).bytes
+        } catch {
+            throw Self.serviceFailure(error)
+        }
+    }
+
+    /// `courtwatch report site` for the web (user reports: `userReport`); bad dates are 400s.
+    static func report(_ query: ReportQuery, configuration: SiteConfiguration,
+                       stateDirectory: String) throws(ServiceFailure) -> SignedDocument {
+        do throws(CommandFailure) {
+            if let id = query.subject {
+                return try userReport(id, query, configuration: configuration, stateDirectory: stateDirectory)
+            }
+            guard let first = CivilDate(iso8601: query.from) else {
+                throw CommandFailure(code: .usage, message: "from \(query.from) is not a date like 2026-04-01")
+            }
+            guard let last = CivilDate(iso8601: query.to) else {
+                throw CommandFailure(code: .usage, message: "to \(query.to) is not a date like 2026-06-30")
+            }
+            guard first <= last else { throw CommandFailure(code: .usage, message: "from is after to") }
+            let fileName = "site-report-\(configuration.site.id)-\(first.iso8601)-\(last.iso8601).\(query.format)"
+            let rendered = try SiteReportCommand.render(
+                configuration: configuration, stateDirectory: stateDirectory, first: first, last: last,
+                format: query.format, rules: AccountingRules(plannedCountsAsLost: query.countPlanned,
+                                                             degradedCountsAsLost: query.countDegraded),
+                fileName: fileName)
+            return SignedDocument(bytes: rendered.bytes, signature: try? rendered.signer.signature(for: rendered.bytes),
+                                  fileName: fileName)
+        } catch {
+            throw Self.serviceFailure(error)
+        }
+    }
+
+    /// `courtwatch report user ID --as ROLE --viewer SUBJECT`: a staff token is the person themself (the web
+    /// application has checked it is theirs); a manager's or union rep's gets it only while it is shared with
+    /// their role, and the token's subject is recorded in the person's access log as the viewer.
+    static func userReport(_ id: String, _ query: ReportQuery, configuration: SiteConfiguration,
+                           stateDirectory: String) throws(CommandFailure) -> SignedDocument {
+        guard let viewer = query.viewer, [.staff, .manager, .unionRep].contains(viewer.role) else {
+            throw CommandFailure(code: .noPermission, message: "only the person, or a manager or union rep they share with, gets \(id)'s report")
+        }
+        let first = try StaffSupport.date(query.from, option: "from")
+        let last = try StaffSupport.date(query.to, option: "to")
+        guard first <= last else { throw CommandFailure(code: .usage, message: "from is after to") }
+        let role = viewer.role == .staff ? "self" : viewer.role.rawValue
+        let fileName = "report-\(id)-\(first.iso8601)-\(last.iso8601).\(query.format)"
+        let made = try UserReportCommand.make(id, configDirectory: configuration.directory, stateDirectory: stateDirectory,
+                                              first: first, last: last, format: query.format, role: role,
+                                              viewer: viewer.role == .staff ? id : viewer.subject, fileName: fileName)
+        return SignedDocument(bytes: made.bytes, signature: try? made.signer.signature(for: made.bytes), fileName: fileName)
+    }
+
+    /// A command's refusal in the API's terms: usage and bad data 400, not shared 403, the rest 503.
+    static func serviceFailure(_ error: CommandFailure) -> ServiceFailure {
+        // The CLI's usage sentences end with a pointer to --help; the API's do not.
+        let sentence = String(error.message.prefix { $0 != "\n" }).replacingOccurrences(of: "--", with: "")
+        switch error.code {
+        case .dataError where sentence.hasPrefix("unknown staff ID"):
+            return ServiceFailure(status: 404, code: "no-such-person", detail: sentence)
+        case .usage, .dataError: return ServiceFailure(status: 400, code: "bad-query", detail: sentence)
+        case .noPermission: return ServiceFailure(status: 403, code: "not-shared", detail: sentence)
+        case .success, .failure: return ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)
+        }
     }
 
     private static func heartbeat(_ id: String, live: LiveBox) -> HeartbeatOutcome {

@@ -19,12 +19,26 @@ struct AccessTableTests {
         .incidentNote: ([.ops, .siteLead], "never"),
         .incidentResolve: ([.ops, .siteLead], "never"),
         .heartbeat: ([.ops], "never"),
+        .continuityStatus: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .continuityInvoke: ([.ops, .siteLead], "never"),
+        .continuityStandDown: ([.ops, .siteLead], "never"),
+        .continuityCheck: ([.ops, .siteLead], "never"),
+        .formsIndex: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .formFile: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .logExport: ([.ops, .siteLead, .manager, .unionRep], "never"),
+        .siteReport: ([.ops, .siteLead, .manager, .unionRep], "never"),
+        .userReport: ([.staff, .manager, .unionRep], "never"),
+        .reportProblem: ([.staff], "never"),
+        .staffEntry: ([.staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),
     /// so allowed calls answer 404 and change nothing, while refusals answer 401/403 before any lookup.
     static func path(_ route: RouteID) -> String {
-        route.pattern.replacingOccurrences(of: "{id}", with: "999").replacingOccurrences(of: "{probe}", with: "no-such-probe")
+        // A user report for the staff token's own subject, so its one allowed staff call is not refused.
+        if route == .userReport { return "/reports/user/staff-person?from=2026-04-01&to=2026-04-30" }
+        return route.pattern.replacingOccurrences(of: "{id}", with: "999").replacingOccurrences(of: "{probe}", with: "no-such-probe")
+            .replacingOccurrences(of: "{file}", with: "no-such-form.pdf")
     }
 
     @Test func theTableCoversEveryRoute() {

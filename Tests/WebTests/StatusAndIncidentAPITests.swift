@@ -84,6 +84,7 @@ struct StatusAndIncidentAPITests {
         session.close()
         let html = try fixture.request("GET", "/", role: .ops).text
         #expect(html.contains("<h2>Paper mode: continuity level CONTINGENCY since "))
+        #expect(html.contains(#"Use the <a href="/forms/">paper forms pack</a> until the site stands down."#))
         #expect(!html.contains("Paper mode recommended"))
         let metrics = try fixture.request("GET", "/metrics", role: .ops).text
         #expect(metrics.contains(#"courtwatch_continuity_level{site="lei",level="contingency"} 1"#))

@@ -1,3 +1,4 @@
+import Continuity
 import Diagnostics
 import FailureLog
 import Foundation
@@ -32,7 +33,7 @@ final class WebFixture: @unchecked Sendable {
     ]
 
     init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits,
-         statusCacheMilliseconds: Int64 = 0) throws {
+         statusCacheMilliseconds: Int64 = 0, continuity: (any ContinuityService)? = nil) throws {
         stateDirectory = directory.subpath("state")
         let store = FailureLogStore(stateDirectory: stateDirectory)
         try store.prepareDirectory()
@@ -84,6 +85,21 @@ final class WebFixture: @unchecked Sendable {
                 return .recorded("heartbeat for \(probe) recorded")
             })
         environment.refreshSeconds = 45
+        environment.continuity = continuity
+        environment.logExport = { query throws(ServiceFailure) in
+            guard query.from != "bad" else { throw ServiceFailure(status: 400, code: "bad-query", detail: "from bad is not a date") }
+            return Array("export \(query.from) \(query.to) \(query.format) \(query.site ?? "-") \(query.system ?? "-") \(query.planned.map { "\($0)" } ?? "-")".utf8)
+        }
+        environment.reports = { query throws(ServiceFailure) in
+            let who = query.viewer.map { "\($0.role.rawValue):\($0.subject)" } ?? "-"
+            return SignedDocument(bytes: Array("report \(query.subject ?? "site") \(query.from) \(query.to) \(query.format) \(query.countPlanned) \(query.countDegraded) \(who)".utf8),
+                                  signature: [1, 2, 3], fileName: "report.\(query.format)")
+        }
+        environment.staff = FakeStaff()
+        environment.forms = { courtroom, incident, now in
+            FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
+                                                       createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))
+        }
         environment.statusCacheMilliseconds = statusCacheMilliseconds
         application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
         let application = self.application
@@ -133,4 +149,18 @@ final class LiveValues: @unchecked Sendable {
     private var values = Values()
 
     func locked<T>(_ body: (inout Values) -> T) -> T { lock.withLock { body(&values) } }
+}
+
+/// Echoes what the staff routes pass on, so tests can see the subject and the mapped fields.
+struct FakeStaff: StaffService {
+    func reportProblem(system: String, site: String?, text: String?, by: String,
+                       at now: Timestamp) throws(ServiceFailure) -> JSONValue {
+        ["system": .string(system), "site": .optional(site), "text": .optional(text), "by": .string(by)]
+    }
+
+    func logEntry(_ entry: StaffEntryRequest, staffID: String) throws(ServiceFailure) -> String {
+        let options = entry.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return JSONValue.object(["staff": .string(staffID), "kind": .string(entry.kind), "options": .string(options),
+                                 "systems": .optional(entry.systems?.joined(separator: ","))]).canonicalText
+    }
 }

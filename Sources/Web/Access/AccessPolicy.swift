@@ -12,6 +12,17 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case incidentNote = "POST /api/v1/incidents/{id}/note"
     case incidentResolve = "POST /api/v1/incidents/{id}/resolve"
     case heartbeat = "POST /api/v1/heartbeat/{probe}"
+    case continuityStatus = "GET /api/v1/continuity"
+    case continuityInvoke = "POST /api/v1/continuity/invoke"
+    case continuityStandDown = "POST /api/v1/continuity/stand-down"
+    case continuityCheck = "POST /api/v1/continuity/check"
+    case formsIndex = "GET /forms/"
+    case formFile = "GET /forms/{file}"
+    case logExport = "GET /api/v1/log/export"
+    case siteReport = "GET /reports/site"
+    case userReport = "GET /reports/user/{id}"
+    case reportProblem = "POST /api/v1/report-problem"
+    case staffEntry = "POST /api/v1/staff/entries"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -31,6 +42,7 @@ public struct AccessRule: Sendable, Equatable {
 public enum AccessPolicy {
     private static let everyone = Set(Role.allCases)
     private static let readers: Set<Role> = [.ops, .siteLead, .manager, .unionRep, .staff]
+    private static let siteReaders: Set<Role> = [.ops, .siteLead, .manager, .unionRep]
     private static let responders: Set<Role> = [.ops, .siteLead]
 
     /// The table. Incident notes can name people, so incidents are never anonymous; status is.
@@ -42,6 +54,18 @@ public enum AccessPolicy {
         case .incidentList, .incidentShow: AccessRule(roles: readers, anonymous: .never)
         case .incidentAcknowledge, .incidentNote, .incidentResolve: AccessRule(roles: responders, anonymous: .never)
         case .heartbeat: AccessRule(roles: [.ops], anonymous: .never)
+        // Who invoked paper mode and why is site business, not public status.
+        case .continuityStatus: AccessRule(roles: everyone, anonymous: .never)
+        case .continuityInvoke, .continuityStandDown, .continuityCheck: AccessRule(roles: responders, anonymous: .never)
+        // Blank forms carry no personal data, but each download is recorded as issued, by someone.
+        case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
+        // Site-level data: everyone but staff, whose own view is their own report.
+        case .logExport, .siteReport: AccessRule(roles: siteReaders, anonymous: .never)
+        // A person's report: staff their own only; managers and union reps only while the person shares it
+        // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
+        case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
+        // Recorded as the token's subject, who must be a member of staff.
+        case .reportProblem, .staffEntry: AccessRule(roles: [.staff], anonymous: .never)
         }
     }
 

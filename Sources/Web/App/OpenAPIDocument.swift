@@ -98,13 +98,51 @@ enum OpenAPIDocument {
               "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
             }
           },
+          "Continuity": {
+            "type": "object", "required": ["site", "level", "invocation", "recommendation", "checklist", "open_items"],
+            "properties": {
+              "site": {"type": "string"}, "level": {"type": "string"},
+              "since": {"type": ["string", "null"], "format": "date-time"},
+              "invocation": {"type": ["object", "null"], "properties": {
+                "id": {"type": "integer"}, "level": {"type": "string"}, "by": {"type": "string"},
+                "reason": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+                "auto": {"type": "boolean"}, "systems": {"type": "array", "items": {"type": "string"}}}},
+              "recommendation": {"type": "object", "properties": {
+                "level": {"type": "string"}, "why": {"type": "array", "items": {"type": "string"}},
+                "systems": {"type": "array", "items": {"type": "string"}},
+                "auto_invoke": {"type": "array", "items": {"type": "string"}}}},
+              "checklist": {"type": "array", "items": {"type": "object", "properties": {
+                "item": {"type": "string"}, "title": {"type": "string"}, "done": {"type": "boolean"},
+                "detail": {"type": "string"}, "by": {"type": ["string", "null"]},
+                "at": {"type": ["string", "null"], "format": "date-time"}, "note": {"type": ["string", "null"]}}}},
+              "open_items": {"type": "array", "items": {"type": "string"}}
+            }
+          },
+          "ContinuityResult": {
+            "type": "object", "required": ["ok", "site", "invocation", "by", "at"],
+            "properties": {
+              "ok": {"type": "boolean"}, "site": {"type": "string"}, "invocation": {"type": "integer"},
+              "level": {"type": "string"}, "item": {"type": "string"},
+              "overridden": {"type": "array", "items": {"type": "string"}},
+              "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
+            }
+          },
           "TextBody": {
             "type": "object", "required": ["text"], "additionalProperties": false,
             "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"}}
           }
         },
         "parameters": {
-          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}
+          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+          "ReportFrom": {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+          "ReportTo": {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+          "ReportFormat": {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pdf", "html", "csv", "json"], "default": "html"}},
+          "FormIncident": {"name": "incident", "in": "query", "required": false,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\u0000-\\u001f]+$"},
+            "description": "Incident reference printed on every page"},
+          "FormCourtroom": {"name": "courtroom", "in": "query", "required": false,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^[^\\u0000-\\u001f]+$"},
+            "description": "Courtroom printed on every page"}
         },
         "responses": {
           "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -212,6 +250,151 @@ enum OpenAPIDocument {
                           "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
                           "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
                           "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity": {
+          "get": {
+            "summary": "Continuity (paper mode): level, recommendation and why, who invoked, the stand-down checklist (every role)",
+            "operationId": "continuityStatus",
+            "responses": {"200": {"description": "As 'courtwatch continuity status --json'", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Continuity"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/invoke": {
+          "post": {
+            "summary": "Invoke contingency (paper mode) or major (ops, site-lead)", "operationId": "continuityInvoke",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["reason"], "additionalProperties": false,
+              "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"},
+                             "level": {"type": ["string", "null"], "enum": ["contingency", "major", null]}}}}}},
+            "responses": {"200": {"description": "Invoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/stand-down": {
+          "post": {
+            "summary": "Stand down to normal; refused (409, naming them) while checklist items are open unless 'override' says why (ops, site-lead)",
+            "operationId": "continuityStandDown",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["reason"], "additionalProperties": false,
+              "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"},
+                             "override": {"type": ["string", "null"], "minLength": 1, "maxLength": 4000, "pattern": "\\S"}}}}}},
+            "responses": {"200": {"description": "Stood down", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/continuity/check": {
+          "post": {
+            "summary": "Record a stand-down checklist item of the open invocation (ops, site-lead)", "operationId": "continuityCheck",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["item"], "additionalProperties": false,
+              "properties": {"item": {"type": "string", "enum": ["transaction-confirmed", "forms-reconciled", "partner-em", "partner-custody", "partner-probation", "partner-police"]},
+                             "note": {"type": ["string", "null"], "maxLength": 4000}}}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContinuityResult"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/forms/": {
+          "get": {
+            "summary": "The paper continuity forms (HTML page linking each form as PDF and web page); every role",
+            "operationId": "formsIndex",
+            "parameters": [{"$ref": "#/components/parameters/FormIncident"}, {"$ref": "#/components/parameters/FormCourtroom"}],
+            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/forms/{file}": {
+          "get": {
+            "summary": "One form, NAME.pdf or NAME.html, pre-filled for the site; recorded as forms.issued by the token's subject",
+            "operationId": "formFile",
+            "parameters": [{"name": "file", "in": "path", "required": true, "schema": {"type": "string"},
+                            "description": "NAME.pdf or NAME.html, NAME a form name (court-register) or ID (CW-F01)"},
+                           {"$ref": "#/components/parameters/FormIncident"}, {"$ref": "#/components/parameters/FormCourtroom"}],
+            "responses": {"200": {"description": "The form", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                                                         "text/html": {"schema": {"type": "string"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/log/export": {
+          "get": {
+            "summary": "The failure log for a period, the bytes 'courtwatch log export' writes, signed (ops, site-lead, manager, union-rep)",
+            "description": "X-Courtwatch-Signature is the base64 detached Ed25519 signature of the body by the state directory's key (public key: STATE/signing-key.pub.pem); check it with: openssl pkeyutl -verify -pubin -inkey signing-key.pub.pem -rawin -in FILE -sigfile FILE.sig",
+            "operationId": "logExport",
+            "parameters": [
+              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}, "description": "A date (2026-11-01, midnight UTC) or an ISO 8601 time with an offset; before to"},
+              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}},
+              {"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["csv", "json"]}},
+              {"name": "site", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
+              {"name": "system", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1}},
+              {"name": "planned", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}}
+            ],
+            "responses": {"200": {"description": "The export", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/reports/site": {
+          "get": {
+            "summary": "The signed site failure-log report, as 'courtwatch report site' (ops, site-lead, manager, union-rep)",
+            "description": "Days from..to inclusive in the site's time zone (from not after to: 400 otherwise). X-Courtwatch-Signature: the base64 detached Ed25519 signature of the body.",
+            "operationId": "siteReport",
+            "parameters": [
+              {"$ref": "#/components/parameters/ReportFrom"}, {"$ref": "#/components/parameters/ReportTo"},
+              {"$ref": "#/components/parameters/ReportFormat"},
+              {"name": "count_planned", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}},
+              {"name": "count_degraded", "in": "query", "required": false, "schema": {"type": "string", "enum": ["yes", "no", "true", "false"]}}
+            ],
+            "responses": {"200": {"description": "The report", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}, "text/html": {"schema": {"type": "string"}},
+                                              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/reports/user/{id}": {
+          "get": {
+            "summary": "A person's signed outage report, as 'courtwatch report user': a staff token only its own; a manager or union rep only while the person shares it with them (recorded in the person's access log)",
+            "operationId": "userReport",
+            "parameters": [
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The staff ID"},
+              {"$ref": "#/components/parameters/ReportFrom"}, {"$ref": "#/components/parameters/ReportTo"},
+              {"$ref": "#/components/parameters/ReportFormat"}
+            ],
+            "responses": {"200": {"description": "The report", "headers": {"X-Courtwatch-Signature": {"schema": {"type": "string"}}},
+                                  "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}, "text/html": {"schema": {"type": "string"}},
+                                              "text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/report-problem": {
+          "post": {
+            "summary": "A system is not working for me (staff; recorded as the token's subject, as 'courtwatch report-problem')",
+            "operationId": "reportProblem",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["system"], "additionalProperties": false,
+              "properties": {"system": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"},
+                             "site": {"type": ["string", "null"], "maxLength": 100},
+                             "text": {"type": ["string", "null"], "maxLength": 1000}}}}}},
+            "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {
+                             "type": "object", "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}, "by": {"type": "string"}}}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/staff/entries": {
+          "post": {
+            "summary": "Log one of my own entries (staff; as 'courtwatch staff log' for the token's subject, case data refused)",
+            "description": "Fields by kind: time-lost: minutes, could_not; extra-hours: at, until, claim; cost: amount, what, agreed_in_writing; deadline: status, target; health-and-safety: note, informed, meeting_requested; manager-notified: how; helpdesk-ticket: reference. note and reference go with any kind.",
+            "operationId": "staffEntry",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["kind"], "additionalProperties": false,
+              "properties": {
+                "kind": {"type": "string", "enum": ["time-lost", "extra-hours", "cost", "deadline", "health-and-safety", "manager-notified", "helpdesk-ticket"]},
+                "at": {"type": ["string", "null"], "maxLength": 40}, "until": {"type": ["string", "null"], "maxLength": 1000},
+                "systems": {"type": ["array", "null"], "items": {"type": "string", "minLength": 1, "maxLength": 100}},
+                "minutes": {"type": ["integer", "string", "null"]}, "could_not": {"type": ["string", "null"], "maxLength": 1000}, "claim": {"type": ["string", "null"], "maxLength": 1000}, "amount": {"type": ["string", "null"], "maxLength": 1000},
+                "what": {"type": ["string", "null"], "maxLength": 1000}, "agreed_in_writing": {"type": ["string", "null"], "maxLength": 1000}, "status": {"type": ["string", "null"], "maxLength": 1000}, "target": {"type": ["string", "null"], "maxLength": 1000}, "informed": {"type": ["string", "null"], "maxLength": 1000},
+                "meeting_requested": {"type": ["string", "null"], "maxLength": 1000}, "how": {"type": ["string", "null"], "maxLength": 1000}, "note": {"type": ["string", "null"], "maxLength": 1000}, "reference": {"type": ["string", "null"], "maxLength": 1000}}}}}},
+            "responses": {"200": {"description": "The entry", "content": {"application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         }
       }

@@ -83,7 +83,8 @@ enum StatusPage {
             if level.isPaperMode {
                 let since = continuity.since.map { " since \(format($0, zone))" } ?? ""
                 out += "<div class=\"banner\" role=\"alert\"><h2>Paper mode: continuity level \(escape(level.rawValue.uppercased()))"
-                    + "\(escape(since))</h2><p>Use the paper forms pack until the site stands down.</p></div>\n"
+                    + "\(escape(since))</h2><p>Use the <a href=\"/forms/\">paper forms pack</a> until the site stands "
+                    + "down.</p></div>\n"
             } else {
                 out += "<p>Continuity level: <strong>\(escape(level.rawValue.uppercased()))</strong>.</p>\n"
             }

@@ -104,6 +104,43 @@ public final class WebApplication: @unchecked Sendable {
                 : match.route == .incidentNote ? .note : .resolve
             return IncidentActions.perform(action, incident: id, body: body, by: principal?.subject ?? "web",
                                            stateDirectory: environment.stateDirectory, now: now)
+        case .continuityStatus:
+            return ContinuityActions.status(environment.continuity, now: now)
+        case .continuityInvoke, .continuityStandDown, .continuityCheck:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            let action: ContinuityActions.Action = match.route == .continuityInvoke ? .invoke
+                : match.route == .continuityStandDown ? .standDown : .check
+            return ContinuityActions.perform(action, service: environment.continuity, body: body,
+                                             by: principal?.subject ?? "web", now: now)
+        case .formsIndex:
+            return FormsPages.index(request, forms: environment.forms, now: now)
+        case .formFile:
+            return FormsPages.file(match.parameters["file"] ?? "", request, forms: environment.forms,
+                                   by: principal?.subject ?? "web", stateDirectory: environment.stateDirectory, now: now)
+        case .logExport:
+            return LogExportAPI.export(request, exporter: environment.logExport, stateDirectory: environment.stateDirectory)
+        case .siteReport:
+            return ReportsAPI.serve(request, subject: nil, viewer: principal, reporter: environment.reports)
+        case .userReport:
+            let id = match.parameters["id"] ?? ""
+            if let principal, principal.role == .staff, principal.subject != id {
+                return .error(403, "not-yours", "a staff token gets only its own report (this token is \(principal.subject)'s)")
+            }
+            return ReportsAPI.serve(request, subject: id, viewer: principal, reporter: environment.reports)
+        case .reportProblem, .staffEntry:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            let subject = principal?.subject ?? ""
+            return match.route == .reportProblem
+                ? StaffActions.reportProblem(body, service: environment.staff, by: subject, now: now)
+                : StaffActions.logEntry(body, service: environment.staff, staffID: subject)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {

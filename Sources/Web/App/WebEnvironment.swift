@@ -18,6 +18,16 @@ public struct WebEnvironment: Sendable {
     public var probeLoopAge: @Sendable () -> Int64?
     /// Delivers a heartbeat for a probe to the running prober.
     public var heartbeat: @Sendable (String) -> HeartbeatOutcome
+    /// The site's continuity desk (the daemon's, shared with `courtwatch continuity`); nil answers 503.
+    public var continuity: (any ContinuityService)?
+    /// The forms' pre-fill from the site's configuration (the CLI's); nil answers 503.
+    public var forms: FormsSource?
+    /// `courtwatch log export`'s rendering; nil answers 503.
+    public var logExport: LogExporter?
+    /// `courtwatch report site` and `report user`'s rendering (with the user report's access rules); nil: 503.
+    public var reports: Reporter?
+    /// report-problem and staff entries (the CLI's code); nil answers 503.
+    public var staff: (any StaffService)?
 
     public init(stateDirectory: String, publicStatus: Bool, logHealth: @escaping @Sendable () -> String?,
                 probeLoopAge: @escaping @Sendable () -> Int64?,

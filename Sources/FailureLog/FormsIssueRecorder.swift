@@ -1,28 +1,34 @@
 import Foundation
-import FailureLog
 import Monitoring
 
 extension EventKind {
     /// Paper forms were issued (rendered or packed): {site, forms: [{id, version, count}], incident?, by?}.
     /// Lets back-recording after stand-down check that every issued form came back.
-    static let formsIssued = "forms.issued"
+    public static let formsIssued = "forms.issued"
 }
 
-/// Appends `forms.issued` to the failure log when the state directory can take it. Never creates a state
-/// directory: printing blank stock on a laptop with no courtwatch state must still work.
-enum FormsIssueRecorder {
-    struct IssuedForm {
-        var id: String
-        var version: String
-        var count: Int
+/// Appends `forms.issued` to the failure log when the state directory can take it (for `courtwatch forms`
+/// and the web surface's /forms/). Never creates a state directory: printing blank stock on a laptop with no
+/// courtwatch state must still work.
+public enum FormsIssueRecorder {
+    public struct IssuedForm: Sendable {
+        public var id: String
+        public var version: String
+        public var count: Int
+
+        public init(id: String, version: String, count: Int) {
+            self.id = id
+            self.version = version
+            self.count = count
+        }
     }
 
-    enum Outcome {
+    public enum Outcome: Sendable {
         case recorded(seq: Int64)
         case notRecorded(reason: String)
     }
 
-    static func record(site: String, forms: [IssuedForm], incident: String?, by: String?,
+    public static func record(site: String, forms: [IssuedForm], incident: String?, by: String?,
                        stateDirectory: String) -> Outcome {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: stateDirectory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -52,7 +58,7 @@ enum FormsIssueRecorder {
 
     /// A warning when `incident` looks like a courtwatch incident ID but the failure log has no such incident
     /// (a typo would otherwise be printed on every page). Paper references such as "PAPER-3" pass as given.
-    static func unknownIncidentNote(_ incident: String?, stateDirectory: String) -> String? {
+    public static func unknownIncidentNote(_ incident: String?, stateDirectory: String) -> String? {
         guard let incident, let id = Int64(incident),
               let reader = try? LogReader(store: FailureLogStore(stateDirectory: stateDirectory))
         else { return nil }
@@ -65,7 +71,7 @@ enum FormsIssueRecorder {
     }
 
     /// One line for the command's output saying whether the issue was logged.
-    static func describe(_ outcome: Outcome, pack: Bool) -> String {
+    public static func describe(_ outcome: Outcome, pack: Bool) -> String {
         switch outcome {
         case .recorded(let seq):
             return "Recorded in the failure log as event \(seq) (forms.issued)."
