@@ -60,10 +60,11 @@ final class BenchSimulation {
     private let flapWindow: Int
 
     static let interval: Int64 = 30_000
-    static let trace = ProcessInfo.processInfo.environment["BENCH_TRACE"] ?? ""
 
+    /// `minuteRowsFrom`: see `BulkRollups`. `cacheKiB`: the page cache of the benchmark's connections
+    /// (speed only; it changes nothing in the file).
     init(fleet: BenchFleet, disturbances: [[Disturbance]], mode: Mode, stateDirectory: String, start: Int64,
-         cacheKiB: Int = 131_072) throws {
+         minuteRowsFrom: Int64, policy: RetentionPolicy = RetentionPolicy(), cacheKiB: Int = 131_072) throws {
         self.fleet = fleet
         self.mode = mode
         self.disturbances = disturbances
@@ -75,8 +76,8 @@ final class BenchSimulation {
         self.store = store
         self.session = session
         writer = try LogWriter(connection: connection, logger: Logger(label: "bench", sink: .discard))
-        pruner = LogPruner(policy: RetentionPolicy(), signer: try ExportSigner.loadOrCreate(stateDirectory: stateDirectory))
-        bulk = try BulkRollups(connection: session.connection, fleet: fleet)
+        pruner = LogPruner(policy: policy, signer: try ExportSigner.loadOrCreate(stateDirectory: stateDirectory))
+        bulk = BulkRollups(connection: session.connection, fleet: fleet, minuteRowsFrom: minuteRowsFrom)
         monitor = SiteMonitor(probes: fleet.probes)
         let count = fleet.probes.count
         nextDisturbance = Array(repeating: 0, count: count)
@@ -95,7 +96,8 @@ final class BenchSimulation {
                                      probes: fleet.probes))
     }
 
-    /// Simulates [dayStart, dayEnd), writes the day's bulk rollups and runs retention as of `dayEnd`.
+    /// Simulates [dayStart, dayEnd) (any span: the check uses quarter days), writes its bulk rollups and runs
+    /// retention as of `dayEnd`.
     func runDay(_ dayStart: Int64, _ dayEnd: Int64) throws {
         var clock = Date()
         while let time = nextTime(), time < dayEnd {
@@ -118,7 +120,7 @@ final class BenchSimulation {
             bulk.addStretch(index, first: quietStart[index], last: last)
             quietStart[index] = last + Self.interval
         }
-        try bulk.write(dayStart: dayStart, dayEnd: dayEnd)
+        try bulk.write()
         counters.bulkSeconds += Date().timeIntervalSince(clock)
         clock = Date()
         let summary = try pruner.prune(session, now: Timestamp(millisecondsSinceEpoch: dayEnd))
@@ -165,7 +167,6 @@ final class BenchSimulation {
         for back in stride(from: min(quiet, Int64(flapWindow)) - 1, through: 0, by: -1) {
             let replayed = fleet.success(index, at: last - back * Self.interval)
             let actions = monitor.observe(replayed)
-            if replayed.probeID == Self.trace { print("TRACE \(mode) replay \(replayed.at.millisecondsSinceEpoch) ok") }
             counters.replayedSamples += 1
             if !actions.isEmpty { replayFailure = "replaying \(replayed.probeID) at \(replayed.at): \(actions)" }
         }
@@ -209,7 +210,6 @@ final class BenchSimulation {
 
         let observation = cause.map { fleet.failure(index, at: at, cause: $0) } ?? fleet.success(index, at: at)
         let actions = monitor.observe(observation)
-        if observation.probeID == Self.trace { print("TRACE \(mode) fed \(at) \(observation.succeeded) \(actions.count)") }
         let state = monitor.state(of: fleet.probes[index].id)
         writer.record(.outcome(ProbeOutcome(observation: observation, actions: actions, state: state?.state ?? .unknown,
                                             stateSince: state?.since)))

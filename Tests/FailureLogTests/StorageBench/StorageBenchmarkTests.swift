@@ -14,27 +14,34 @@ import Testing
 
     /// One day of 50 probes with a dense failure model (outages, isolated failures, a flapping probe, a
     /// segment outage, the prober cut off), simulated twice: every sample through the monitor and the writer,
-    /// and quiet samples in bulk. Every table must come out identical, the hash chain included.
+    /// and quiet samples in bulk (as hour rows for the first 12 hours, as minute rows after). Retention runs
+    /// every 6 hours with minute rollups kept 6 hours, so the pruner folds both runs' minutes into hours.
+    /// Every table must come out identical.
     @Test func bulkRollupsEqualFeedingEverySampleThroughTheWriter() throws {
         let fleet = BenchFleet(count: 50, segments: 3)
         let model = BenchFailureModel(outagesPerMonth: 20, isolatedFailureRate: 0.01, flapsPerMonth: 150,
                                       segmentOutagesPerYear: 3 * 365, proberOutagesPerYear: 2 * 365, seed: 7)
+        let quarter = Self.day / 4
         let end = Self.start + Self.day
         let disturbances = model.disturbances(for: fleet, from: Self.start, to: end)
+        let policy = RetentionPolicy(minuteRollups: .seconds(6 * 3600))
         let directory = TemporaryDirectory()
         var dumps: [[String: [String]]] = []
         var fed: [Int64] = []
         var exercised: [(String, Int64)] = []
         for (name, mode) in [("every", BenchSimulation.Mode.everySample), ("bulk", .quietInBulk)] {
             let simulation = try BenchSimulation(fleet: fleet, disturbances: disturbances, mode: mode,
-                                                 stateDirectory: directory.subpath(name), start: Self.start)
-            // Two half days, so a retention run and a day boundary fall inside the comparison.
-            try simulation.runDay(Self.start, Self.start + Self.day / 2)
-            try simulation.runDay(Self.start + Self.day / 2, end)
+                                                 stateDirectory: directory.subpath(name), start: Self.start,
+                                                 minuteRowsFrom: Self.start + 2 * quarter, policy: policy)
+            for part in Int64(0)..<4 {
+                try simulation.runDay(Self.start + part * quarter, Self.start + (part + 1) * quarter)
+            }
             simulation.close()
             fed.append(simulation.counters.fedSamples)
             if mode == .quietInBulk {
                 #expect(simulation.bulk.samples > 100_000, "most samples are quiet: \(simulation.bulk.samples)")
+                #expect(simulation.bulk.hourRowsWritten > 500 && simulation.bulk.minuteRowsWritten > 10_000,
+                        "both paths: \(simulation.bulk.hourRowsWritten) hour rows, \(simulation.bulk.minuteRowsWritten) minute rows")
                 #expect(simulation.counters.fedSamples + simulation.bulk.samples == fed[0],
                         "the same samples, split differently")
             }
@@ -46,7 +53,8 @@ import Testing
                                           ("UNREACHABLE", "payload LIKE '%\"to\":\"unreachable\"%'"),
                                           ("FLAPPING", "payload LIKE '%\"to\":\"flapping\"%'"),
                                           ("PROBER-OFFLINE", "kind = 'prober.offline'"),
-                                          ("child linked to an incident", "kind = 'incident.child-linked'")] {
+                                          ("child linked to an incident", "kind = 'incident.child-linked'"),
+                                          ("folded hour", "0 < (SELECT count(*) FROM sample_hours)")] {
                     exercised.append((what, try simulation.session.connection.scalarInt(
                         "SELECT count(*) FROM events WHERE \(condition)") ?? 0))
                 }
@@ -102,8 +110,10 @@ import Testing
         let model = BenchFailureModel()
         let end = Self.start + Int64(days) * Self.day
         let disturbances = model.disturbances(for: fleet, from: Self.start, to: end)
+        // Quiet samples become minute rows for the last three days only (see BulkRollups).
         let simulation = try BenchSimulation(fleet: fleet, disturbances: disturbances, mode: .quietInBulk,
-                                             stateDirectory: stateDirectory, start: Self.start)
+                                             stateDirectory: stateDirectory, start: Self.start,
+                                             minuteRowsFrom: end - 3 * Self.day)
         let databasePath = simulation.store.databasePath
         print("storage benchmark: \(probeCount) probes (\(fleet.gateways.count) segments) at 30 s for \(days) days; "
               + Self.describe(model, disturbances))
@@ -128,7 +138,8 @@ import Testing
         var lines: [String] = []
         lines.append("samples: \(counters.fedSamples + simulation.bulk.samples) (\(counters.fedSamples) through "
                      + "SiteMonitor and LogWriter, \(simulation.bulk.samples) quiet successes as bulk rollups; "
-                     + "\(counters.replayedSamples) replayed to the monitor on \(counters.activations) activations)")
+                     + "\(counters.replayedSamples) replayed to the monitor on \(counters.activations) activations; bulk wrote "
+                     + "\(simulation.bulk.hourRowsWritten) hour rows and \(simulation.bulk.minuteRowsWritten) minute rows)")
         lines.append("events written: \(written); remaining: \(remaining); removed by retention: "
                      + "\(counters.removedEvents) in \(counters.checkpoints) signed checkpoints")
         let kinds = try connection.rows("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY 2 DESC") {
