@@ -14,8 +14,9 @@ import SQLite
 /// is UP again with nothing pending and no active dependant; a gateway is active while any probe behind it
 /// is. Otherwise it is *quiet*: its samples are 30 s apart, all succeed, and the monitor would return no
 /// actions for them, so they are only counted (`BulkRollups`). When a quiet probe becomes active, its last
-/// quiet samples (up to a flap-detection window's worth) are fed to the monitor alone, so its flap history
-/// and last-result time are exactly as if it had seen them; any action they produce is an error.
+/// quiet samples are fed to the monitor alone — as many as can still change its flap history (a window's
+/// worth less the successes in a row it has seen), at least the last — so its flap history and last-result
+/// time are exactly as if it had seen them all; any action they produce is an error.
 final class BenchSimulation {
     enum Mode { case everySample, quietInBulk }
 
@@ -52,6 +53,8 @@ final class BenchSimulation {
     private var due: [Int64]
     /// The first quiet sample not yet counted into the bulk rollups.
     private var quietStart: [Int64]
+    /// Successes in a row the monitor has seen from each probe (fed or replayed).
+    private var okRun: [Int]
     /// The first quiet sample since the probe last went quiet.
     private var quietFrom: [Int64]
     private var activeChildren: [Int]
@@ -85,6 +88,7 @@ final class BenchSimulation {
         active = Array(repeating: true, count: count)
         quietStart = Array(repeating: 0, count: count)
         quietFrom = Array(repeating: 0, count: count)
+        okRun = Array(repeating: 0, count: count)
         activeChildren = fleet.children.map(\.count)
         flapWindow = fleet.probes.compactMap { $0.flapPolicy?.window }.max() ?? 0
         // Every probe starts active (UNKNOWN needs a first result); starts spread over the first interval.
@@ -164,7 +168,11 @@ final class BenchSimulation {
         // the same last results as if it had been fed every one.
         let quiet = first > quietFrom[index] ? (first - 1 - quietFrom[index]) / Self.interval + 1 : 0
         let last = quietFrom[index] + (quiet - 1) * Self.interval
-        for back in stride(from: min(quiet, Int64(flapWindow)) - 1, through: 0, by: -1) {
+        // Only as many as can still change the flap history (a window's worth less the successes it holds
+        // already), and at least the last one, which sets the probe's last-result time.
+        let replay = quiet == 0 ? 0 : max(1, min(quiet, Int64(flapWindow - okRun[index])))
+        okRun[index] += Int(replay)
+        for back in stride(from: replay - 1, through: 0, by: -1) {
             let replayed = fleet.success(index, at: last - back * Self.interval)
             let actions = monitor.observe(replayed)
             counters.replayedSamples += 1
@@ -214,6 +222,7 @@ final class BenchSimulation {
         writer.record(.outcome(ProbeOutcome(observation: observation, actions: actions, state: state?.state ?? .unknown,
                                             stateSince: state?.since)))
         counters.fedSamples += 1
+        okRun[index] = observation.succeeded ? okRun[index] + 1 : 0
         bulk.forgetLastQuiet(index)
         due[index] = at + monitor.nextDelay(forProbeAt: index).milliseconds
         samples.push(due[index], index)
