@@ -16,8 +16,10 @@ import Testing
     /// segment outage, the prober cut off), simulated twice: every sample through the monitor and the writer,
     /// and quiet samples in bulk (as hour rows for the first 12 hours, as minute rows after). Retention runs
     /// every 6 hours with minute rollups kept 6 hours, so the pruner folds both runs' minutes into hours.
-    /// Every table must come out identical.
-    @Test func bulkRollupsEqualFeedingEverySampleThroughTheWriter() throws {
+    /// Every table must come out identical. About 10 s in release, a minute or more in debug: it runs with the
+    /// benchmark (`make bench-storage-smoke`), not in `make test`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["COURTWATCH_STORAGE_BENCH_DAYS"] != nil))
+    func bulkRollupsEqualFeedingEverySampleThroughTheWriter() throws {
         let fleet = BenchFleet(count: 50, segments: 3)
         let model = BenchFailureModel(outagesPerMonth: 20, isolatedFailureRate: 0.01, flapsPerMonth: 150,
                                       segmentOutagesPerYear: 3 * 365, proberOutagesPerYear: 2 * 365, seed: 7)
