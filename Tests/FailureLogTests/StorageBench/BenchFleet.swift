@@ -108,14 +108,14 @@ struct BenchFleet {
     }
 
     /// The latency of a successful sample of probe `index` in the 30-second slot `slot` (ms since the epoch
-    /// / 30,000): a deterministic hash, so the bulk rollups in SQL (`BulkRollups.latencySQL`) compute exactly
-    /// the same values. Base + up to `spread`, and about one sample in 211 six times the base (a slow tail).
+    /// / 30,000): a deterministic hash, so a sample counted in bulk has the same latency as the same sample
+    /// fed through the writer. Base + up to `spread`, and about one sample in 211 six times the base.
     func latency(_ index: Int, slot: Int64) -> Int64 {
         Self.latency(base: base[index], spread: spread[index], index: Int64(index), slot: slot)
     }
 
     static func latency(base: Int64, spread: Int64, index: Int64, slot: Int64) -> Int64 {
-        // Every product stays below 2^63: slot < 2^27 (until the year 2097), multipliers < 2^32.
+        // Every product stays well below 2^63: slot < 2^27 (until the year 2097), multipliers < 2^32.
         let x = (slot &* 2_654_435_761 &+ index &* 40_503) % 4_294_967_296
         let y = ((x ^ (x >> 15)) &* 73_244_475) % 4_294_967_296
         let z = y ^ (y >> 16)

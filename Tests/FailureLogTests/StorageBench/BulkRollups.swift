@@ -17,7 +17,8 @@ import SQLite
 /// fold of those rows is arithmetic the pruner does anyway on the writer's own minute rows every day. The
 /// benchmark sets `minuteRowsFrom` to three days before the end, so the last days are written as minute rows
 /// and folded by the pruner as in production, leaving the minute table (and its freed pages) as a running
-/// daemon's would be. `BulkRollupEquivalenceTests` checks both paths against feeding every sample.
+/// daemon's would be. `StorageBenchmarkTests.bulkRollupsEqualFeedingEverySampleThroughTheWriter` checks both
+/// paths against feeding every sample.
 final class BulkRollups {
     let connection: Connection
     let fleet: BenchFleet
