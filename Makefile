@@ -110,3 +110,24 @@ bench-web: bench-build
 .PHONY: web-schemathesis
 web-schemathesis: build
 	COURTWATCH=$(CURDIR)/$(BIN) bench/web-schemathesis.sh
+
+# Storage benchmark (issue 4, not a timed test): a simulated year of 1,000 probes at 30 s with a documented
+# failure model, through the real SiteMonitor, LogWriter and daily LogPruner; prints the database size, rows
+# per table and whether the chain verifies (fails only if it does not). Release build in its own scratch path
+# (-enable-testing because some test targets use @testable). Settings: COURTWATCH_STORAGE_BENCH_DAYS,
+# COURTWATCH_STORAGE_BENCH_PROBES, COURTWATCH_STORAGE_BENCH_DIR (keep the database there). Not part of `make test`.
+.PHONY: bench-storage bench-storage-smoke bench-storage-build
+BENCH_STORAGE_SCRATCH := .build-bench-storage
+BENCH_STORAGE_FLAGS := -c release -Xswiftc -enable-testing --scratch-path $(BENCH_STORAGE_SCRATCH)
+
+bench-storage-build: deps
+	$(SWIFT) build $(BENCH_STORAGE_FLAGS) --build-tests
+
+bench-storage: bench-storage-build
+	COURTWATCH_STORAGE_BENCH_DAYS=$${COURTWATCH_STORAGE_BENCH_DAYS:-365} \
+	  $(SWIFT) test $(BENCH_STORAGE_FLAGS) --skip-build --filter StorageBenchmarkTests
+
+# About 7 simulated days plus the bulk-versus-every-sample check: proves the benchmark works, in a minute or two.
+bench-storage-smoke: bench-storage-build
+	COURTWATCH_STORAGE_BENCH_DAYS=$${COURTWATCH_STORAGE_BENCH_DAYS:-7} \
+	  $(SWIFT) test $(BENCH_STORAGE_FLAGS) --skip-build --filter StorageBenchmarkTests
