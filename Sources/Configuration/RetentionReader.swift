@@ -4,7 +4,7 @@ public import Monitoring
 /// ```
 /// [Retention]
 /// RawSamples=90d       # failed samples with their evidence, notification attempts
-/// MinuteRollups=2d     # then folded into hours
+/// MinuteRollups=1d     # then folded into hours
 /// HourRollups=90d      # then folded into days
 /// DayRollups=1095d
 /// IncidentLog=1095d    # resolved incidents and their timelines, transitions, staff reports, daemon/prober marks

@@ -190,7 +190,7 @@ enum StaffPrivacyCommand {
 /// Retention defaults per category (research notes §5.3), printed in exports and the README.
 enum RetentionNotice {
     static let defaults = [
-        "Raw probe samples: 90 days; rollups per minute (2 days), hour (90 days) and day (3 years). See [Retention] in courtwatch.conf.",
+        "Raw probe samples: 90 days; rollups per minute (1 day), hour (90 days) and day (3 years). See [Retention] in courtwatch.conf.",
         "Site incident log: 3 years (business-continuity review cycle; personal-injury limitation period).",
         "Working-time records (extra hours): at least 2 years (Working Time Regulations 1998 reg 9).",
         "Your own entries: under your control; kept at least 3 years after your last entry by default (the "

@@ -33,6 +33,14 @@ public struct PruneSummary: Sendable, Equatable {
 public struct LogPruner {
     /// Kinds removed after `rawSamples`: failed samples and notification attempts.
     static let rawKinds = [EventKind.probeFailed, "notification.sent", "notification.retrying", "notification.failed"]
+    /// A transition between UP and SUSPECT: one failed check that the next result cleared. It is raw-sample
+    /// evidence (the failed sample beside it goes after `rawSamples` too); transitions that reached DOWN,
+    /// DEGRADED, UNREACHABLE, FLAPPING, MAINTENANCE or UNKNOWN stay with the incident log.
+    static let blip = """
+        (kind = 'probe.transition' AND json_extract(payload, '$.from') IN ('up', 'suspect') \
+        AND json_extract(payload, '$.to') IN ('up', 'suspect'))
+        """
+
     /// Kinds removed after `incidentLog`, apart from those of incidents (removed with their incident). The
     /// daemon's starts and stops and the prober's offline/online marks stay as long as incidents: reports
     /// need them to tell UNKNOWN time from outage.
@@ -95,7 +103,7 @@ public struct LogPruner {
             AND NOT EXISTS (SELECT 1 FROM incident_updates u WHERE u.event_seq = events.seq)
             """
         let raw = Self.rawKinds.map { "'\($0)'" }.joined(separator: ",")
-        try removeEvents("kind IN (\(raw)) AND at_ms < ? AND \(referenced)",
+        try removeEvents("(kind IN (\(raw)) OR \(Self.blip)) AND at_ms < ? AND \(referenced)",
                          [now.millisecondsSinceEpoch - policy.rawSamples.milliseconds], removed: &removed, connection)
         let logKinds = Self.incidentLogKinds.map { "'\($0)'" }.joined(separator: ",")
         try removeEvents("kind IN (\(logKinds)) AND at_ms < ? AND \(referenced)", [incidentCutoff],

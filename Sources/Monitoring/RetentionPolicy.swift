@@ -1,8 +1,8 @@
 /// How long each category of the failure log is kept (`[Retention]` in courtwatch.conf). Defaults follow
 /// the research notes (§5.3): raw probe data short, then aggregated; the site incident log three years.
 public struct RetentionPolicy: Sendable, Hashable {
-    /// Failed samples (`probe.failed` events with their evidence) and notification attempts. Samples linked to
-    /// an incident as evidence stay with it.
+    /// Failed samples (`probe.failed` events with their evidence), UP↔SUSPECT transitions (a failed check the
+    /// next one cleared) and notification attempts. Samples linked to an incident as evidence stay with it.
     public var rawSamples: Duration
     /// Per-minute rollups, then folded into hourly rollups.
     public var minuteRollups: Duration
@@ -19,7 +19,7 @@ public struct RetentionPolicy: Sendable, Hashable {
 
     public static let day = Duration.seconds(86_400)
 
-    public init(rawSamples: Duration = day * 90, minuteRollups: Duration = day * 2, hourRollups: Duration = day * 90,
+    public init(rawSamples: Duration = day * 90, minuteRollups: Duration = day, hourRollups: Duration = day * 90,
                 dayRollups: Duration = day * 365 * 3, incidentLog: Duration = day * 365 * 3,
                 staffEntries: Duration = day * 365 * 3) {
         self.rawSamples = rawSamples

@@ -18,7 +18,10 @@ import Testing
                 let at = Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + dayIndex * day + 3_600_000)
                 try transaction.append(kind: EventKind.probeFailed, at: at, probeID: "cp", payload: ["class": "timeout"])
                 try transaction.append(kind: EventKind.probeTransition, at: at, probeID: "cp",
-                                       payload: ["from": "up", "to": "suspect"])
+                                       payload: ["from": "suspect", "to": "down"])
+                // A blip: one failed check the next one cleared. Raw evidence, kept like the failed sample.
+                try transaction.append(kind: EventKind.probeTransition, at: at + .seconds(30), probeID: "cp",
+                                       payload: ["from": "suspect", "to": "up"])
                 try transaction.connection.execute(
                     """
                     INSERT INTO sample_minutes (probe_id, minute, count, failures, latency_min_us, latency_max_us,
@@ -50,7 +53,9 @@ import Testing
         let now = Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + 200 * day)
         let summary = try LogPruner(policy: policy, signer: signer).prune(session, now: now)
         #expect(summary.removedEvents[EventKind.probeFailed] == 110, "days 0-109 are older than 90 days")
-        #expect(summary.removedEvents[EventKind.probeTransition] == 100, "days 0-99 are older than 100 days")
+        let transitions: Int64 = 110 + 100
+        #expect(summary.removedEvents[EventKind.probeTransition] == transitions,
+                "blips of days 0-109 (90 days, as raw samples), the others of days 0-99 (100 days, incident log)")
         #expect(summary.removedIncidents == 1, "the day-10 incident; the day-150 one stays")
         #expect(summary.checkpointSeq != nil)
 
