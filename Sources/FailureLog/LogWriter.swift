@@ -311,20 +311,26 @@ public final class LogWriter: @unchecked Sendable {
         var values: [any DatabaseValueConvertible] = [key.probeID, key.minute, rollup.count, rollup.failures,
                                                       rollup.minimum, rollup.maximum, rollup.sum]
         values += rollup.buckets.map { $0 as any DatabaseValueConvertible }
-        try connection.execute(
-            """
-            INSERT INTO sample_minutes (probe_id, minute, count, failures, latency_min_us, latency_max_us,
-                latency_sum_us, h0, h1, h2, h3, h4, h5, h6, h7, h8)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (probe_id, minute) DO UPDATE SET
+        try connection.execute(Self.minuteUpsert, values)
+    }
+
+    static let minuteUpsert = rollupUpsert(into: "sample_minutes", key: "minute")
+
+    /// Adds one rollup row (probe, bucket start, count, failures, latency min/max/sum, h0...h8) to `table`,
+    /// summing into the row already there: how the writer adds a minute and how rollups are accumulated.
+    public static func rollupUpsert(into table: String, key: String) -> String {
+        let buckets = (0...8).map { "h\($0)" }
+        return """
+            INSERT INTO \(table) (probe_id, \(key), count, failures, latency_min_us, latency_max_us, latency_sum_us,
+                \(buckets.joined(separator: ", ")))
+            VALUES (?, ?, ?, ?, ?, ?, ?, \(buckets.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (probe_id, \(key)) DO UPDATE SET
                 count = count + excluded.count, failures = failures + excluded.failures,
                 latency_min_us = min(latency_min_us, excluded.latency_min_us),
                 latency_max_us = max(latency_max_us, excluded.latency_max_us),
                 latency_sum_us = latency_sum_us + excluded.latency_sum_us,
-                h0 = h0 + excluded.h0, h1 = h1 + excluded.h1, h2 = h2 + excluded.h2, h3 = h3 + excluded.h3,
-                h4 = h4 + excluded.h4, h5 = h5 + excluded.h5, h6 = h6 + excluded.h6, h7 = h7 + excluded.h7,
-                h8 = h8 + excluded.h8
-            """, values)
+                \(buckets.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", "))
+            """
     }
 
     static func evidence(_ observation: Observation, _ failure: FailureEvidence) -> JSONValue {

@@ -1,4 +1,5 @@
 import Foundation
+import FailureLog
 import Monitoring
 import SQLite
 
@@ -95,24 +96,11 @@ final class BulkRollups {
         lastQuiet.removeAll(keepingCapacity: true)
     }
 
-    /// The writer's upsert into `sample_minutes` (LogWriter.writeRollup), unchanged.
-    static let upsertSQL = """
-        INSERT INTO sample_minutes (probe_id, minute, count, failures, latency_min_us, latency_max_us,
-            latency_sum_us, h0, h1, h2, h3, h4, h5, h6, h7, h8)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (probe_id, minute) DO UPDATE SET
-            count = count + excluded.count, failures = failures + excluded.failures,
-            latency_min_us = min(latency_min_us, excluded.latency_min_us),
-            latency_max_us = max(latency_max_us, excluded.latency_max_us),
-            latency_sum_us = latency_sum_us + excluded.latency_sum_us,
-            h0 = h0 + excluded.h0, h1 = h1 + excluded.h1, h2 = h2 + excluded.h2, h3 = h3 + excluded.h3,
-            h4 = h4 + excluded.h4, h5 = h5 + excluded.h5, h6 = h6 + excluded.h6, h7 = h7 + excluded.h7,
-            h8 = h8 + excluded.h8
-        """
+    /// The writer's own upsert into `sample_minutes`.
+    static let upsertSQL = LogWriter.rollupUpsert(into: "sample_minutes", key: "minute")
 
     /// The same into `sample_hours`, as LogPruner's fold adds a folded hour to an existing row.
-    static let hourUpsertSQL = upsertSQL.replacingOccurrences(of: "sample_minutes", with: "sample_hours")
-        .replacingOccurrences(of: "(probe_id, minute", with: "(probe_id, hour")
+    static let hourUpsertSQL = LogWriter.rollupUpsert(into: "sample_hours", key: "hour")
 }
 
 private struct EdgeKey: Hashable {
