@@ -265,17 +265,8 @@ public enum CommandLineTool {
         let parsed = try ParsedArguments.parse(arguments.dropFirst(), command: "log verify", options: ["state"],
                                                flags: ["json"])
         if parsed.wantsHelp { print(logHelp); return .success }
-        let store = FailureLogStore(stateDirectory: parsed.option("state") ?? defaultState)
-        let verification: ChainVerification
-        let integrity: String
-        do {
-            let reader = try LogReader(store: store)
-            verification = try reader.verifyChain()
-            integrity = try reader.integrityCheck()
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        let (verification, integrity) = try LogAccess.read(parsed.option("state") ?? defaultState) { reader in
+            (try reader.verifyChain(), try reader.integrityCheck())
         }
         let intact = verification.firstBroken == nil && integrity == "ok"
         if parsed.flag("json") {

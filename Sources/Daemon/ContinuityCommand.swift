@@ -57,16 +57,9 @@ enum ContinuityCommand {
                                                options: ["site", "config", "state"], flags: ["json"])
         if parsed.wantsHelp { print(help); return .success }
         let desk = try desk(parsed, command: "continuity status")
-        let store = FailureLogStore(stateDirectory: parsed.option("state") ?? CommandLineTool.defaultState)
-        let report: ContinuityReport
-        do {
-            let connection = try store.openReader()
-            defer { try? connection.close() }
-            report = try ContinuityReport.read(desk: desk, on: connection, at: .now)
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        let report = try LogAccess.read(parsed.option("state") ?? CommandLineTool.defaultState) { reader in
+            defer { try? reader.connection.close() }
+            return try ContinuityReport.read(desk: desk, on: reader.connection, at: .now)
         }
         print(parsed.flag("json") ? report.json().canonicalText : report.text(desk: desk))
         return .success

@@ -276,15 +276,7 @@ enum IncidentsCommand {
     // MARK: helpers
 
     static func read<T>(_ parsed: ParsedArguments, _ body: (LogReader) throws -> T) throws(CommandFailure) -> T {
-        let store = FailureLogStore(stateDirectory: parsed.option("state") ?? CommandLineTool.defaultState)
-        do {
-            let reader = try LogReader(store: store)
-            return try body(reader)
-        } catch let error as FailureLogStore.Failure {
-            throw CommandFailure(code: .failure, message: error.description)
-        } catch {
-            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
-        }
+        try LogAccess.read(parsed.option("state") ?? CommandLineTool.defaultState, body)
     }
 
     static func write<T>(_ stateDirectory: String, _ body: (inout LogTransaction) throws -> T) throws(CommandFailure) -> T {

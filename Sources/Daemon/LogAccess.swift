@@ -1,6 +1,6 @@
 import FailureLog
 
-/// How command-line processes write to the failure log: one transaction per change, safe while the daemon
+/// How command-line processes read and write the failure log: one transaction per change, safe while the daemon
 /// runs, with errors mapped to exit codes the same way everywhere.
 enum LogAccess {
     /// Runs `body` in one write transaction on the log in `stateDirectory`. A `CommandFailure` thrown by
@@ -22,6 +22,19 @@ enum LogAccess {
             throw failure
         } catch let refused as IncidentChangeError {
             throw CommandFailure(code: .dataError, message: refused.message)
+        } catch {
+            throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
+        }
+    }
+
+    /// Runs `body` with a read-only view of the log in `stateDirectory` (safe while the daemon writes). A missing
+    /// or unreadable log, or an error from `body`, is a failure (1).
+    static func read<T>(_ stateDirectory: String, _ body: (LogReader) throws -> T) throws(CommandFailure) -> T {
+        let store = FailureLogStore(stateDirectory: stateDirectory)
+        do {
+            return try body(try LogReader(store: store))
+        } catch let error as FailureLogStore.Failure {
+            throw CommandFailure(code: .failure, message: error.description)
         } catch {
             throw CommandFailure(code: .failure, message: "\(store.databasePath): \(error)")
         }
