@@ -47,6 +47,8 @@ final class WebService: @unchecked Sendable {
                 live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
             },
             heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+        environment.secureCookies = settings.secureCookies
+        environment.sessionIdleMinutes = settings.sessionIdleMinutes
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
