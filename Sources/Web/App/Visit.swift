@@ -1,3 +1,5 @@
+import Documents
+
 /// One request as a route handler sees it: the route, who sent it (by bearer token or browser session),
 /// the fields of an HTML form POST (already CSRF-checked) and the client's address.
 struct Visit {
@@ -10,4 +12,11 @@ struct Visit {
     /// The fields of an HTML form POST; empty for every other route.
     var form: FormBody
     var client: ClientContext
+
+    /// The hidden `csrf` field every form on a page in this session must carry (empty without a session: a
+    /// bearer request needs none).
+    var csrfField: String {
+        guard let csrf = session?.csrf else { return "" }
+        return "<input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escapeAttribute(csrf))\">\n"
+    }
 }
