@@ -33,6 +33,14 @@ struct AccessTableTests {
         .signInPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signIn: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signOut: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
+        .incidentsPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .incidentPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .incidentAcknowledgeForm: ([.ops, .siteLead], "never"),
+        .incidentNoteForm: ([.ops, .siteLead], "never"),
+        .incidentResolveForm: ([.ops, .siteLead], "never"),
+        .reportsPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
+        .logExportDownload: ([.ops, .siteLead, .manager, .unionRep], "never"),
+        .personReport: ([.staff, .manager, .unionRep], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

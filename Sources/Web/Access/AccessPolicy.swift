@@ -26,6 +26,14 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case signInPage = "GET /signin"
     case signIn = "POST /signin"
     case signOut = "POST /signout"
+    case incidentsPage = "GET /incidents"
+    case incidentPage = "GET /incidents/{id}"
+    case incidentAcknowledgeForm = "POST /incidents/{id}/ack"
+    case incidentNoteForm = "POST /incidents/{id}/note"
+    case incidentResolveForm = "POST /incidents/{id}/resolve"
+    case reportsPage = "GET /reports/"
+    case logExportDownload = "GET /reports/log"
+    case personReport = "GET /reports/person"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -60,8 +68,10 @@ public enum AccessPolicy {
         case .statusBoard, .statusAPI: AccessRule(roles: everyone, anonymous: .whenPublicStatus)
         case .health, .openAPI: AccessRule(roles: everyone, anonymous: .always)
         case .metrics: AccessRule(roles: [.ops, .siteLead, .manager], anonymous: .whenPublicStatus)
-        case .incidentList, .incidentShow: AccessRule(roles: readers, anonymous: .never)
-        case .incidentAcknowledge, .incidentNote, .incidentResolve: AccessRule(roles: responders, anonymous: .never)
+        case .incidentList, .incidentShow, .incidentsPage, .incidentPage: AccessRule(roles: readers, anonymous: .never)
+        case .incidentAcknowledge, .incidentNote, .incidentResolve, .incidentAcknowledgeForm, .incidentNoteForm,
+             .incidentResolveForm:
+            AccessRule(roles: responders, anonymous: .never)
         case .heartbeat: AccessRule(roles: [.ops], anonymous: .never)
         // Who invoked paper mode and why is site business, not public status.
         case .continuityStatus: AccessRule(roles: everyone, anonymous: .never)
@@ -69,7 +79,11 @@ public enum AccessPolicy {
         // Blank forms carry no personal data, but each download is recorded as issued, by someone.
         case .formsIndex, .formFile: AccessRule(roles: readers, anonymous: .never)
         // Site-level data: everyone but staff, whose own view is their own report.
-        case .logExport, .siteReport: AccessRule(roles: siteReaders, anonymous: .never)
+        case .logExport, .siteReport, .logExportDownload: AccessRule(roles: siteReaders, anonymous: .never)
+        // The list of report downloads: each reader sees the links their role may use.
+        case .reportsPage: AccessRule(roles: readers, anonymous: .never)
+        // Turns a typed staff ID into /reports/user/ID (whose own rules then apply).
+        case .personReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
         // A person's report: staff their own only; managers and union reps only while the person shares it
         // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
         case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)

@@ -3,7 +3,10 @@
 enum OpenAPIDocument {
     /// Routes for browsers only (sign-in and HTML form POSTs, answered with pages and redirects, authenticated
     /// by the session cookie): not part of the API, so not described here. Every other route is.
-    static let browserOnly: Set<RouteID> = [.signInPage, .signIn, .signOut]
+    static let browserOnly: Set<RouteID> = [
+        .signInPage, .signIn, .signOut, .incidentsPage, .incidentPage, .incidentAcknowledgeForm, .incidentNoteForm,
+        .incidentResolveForm, .reportsPage, .logExportDownload, .personReport,
+    ]
 
     static let text = #"""
     {
@@ -215,11 +218,13 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/IncidentID"}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {
               "type": "object", "additionalProperties": false,
-              "properties": {"expires_in_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 10080}}}}}},
+              "properties": {"expires_in_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 10080},
+                             "text": {"type": ["string", "null"], "maxLength": 4000, "description": "An optional note, added to the timeline with the acknowledgement"}}}}}},
             "responses": {"200": {"description": "Recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
                           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
-                          "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}
+                          "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
+                          "422": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/incidents/{id}/note": {

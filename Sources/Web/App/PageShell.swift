@@ -22,8 +22,10 @@ enum PageShell {
     /// The navigation: label, path, and the route whose access rule decides whether the viewer sees it.
     private static let navigation: [(label: String, path: String, route: RouteID?)] = [
         ("Status", "/", .statusBoard),
+        ("Incidents", "/incidents", .incidentsPage),
         ("My page", "/me", nil),
         ("Forms", "/forms/", .formsIndex),
+        ("Reports", "/reports/", .reportsPage),
     ]
 
     /// A whole page. `current` is the navigation path of this page (marked `aria-current`); `refreshSeconds`
@@ -129,6 +131,9 @@ enum PageShell {
         input[type=password], textarea { width: 100%; }
         input[type=number] { width: 8em; }
         input[type=date] { border: 2px solid #0b0c0c; padding: 4pt; }
+        select { border: 2px solid #0b0c0c; padding: 4pt; min-height: 24pt; }
+        .table-wrap { overflow-x: auto; }
+        td, dd, li { overflow-wrap: anywhere; }
 
         """
 }

@@ -46,7 +46,8 @@ enum StatusPage {
             for incident in data.openIncidents {
                 let acknowledged = incident.isAcknowledged(at: now)
                     ? " Acknowledged by \(incident.acknowledgedBy ?? "someone")." : " Not yet acknowledged."
-                body += "<li><strong>Incident \(incident.id): \(escape(incident.title))</strong> — "
+                body += "<li><a href=\"/incidents/\(incident.id)\"><strong>Incident \(incident.id): "
+                    + "\(escape(incident.title))</strong></a> — "
                     + "\(escape(incident.status.rawValue)), \(escape(incident.impact.rawValue)) impact, "
                     + "since \(escape(format(incident.startedAt, zone))).\(escape(acknowledged))</li>\n"
             }

@@ -200,6 +200,22 @@ public final class WebApplication: @unchecked Sendable {
             return signIn(visit)
         case .signOut:
             return signOut(visit)
+        case .incidentsPage:
+            return incidentsPage(visit, now: now)
+        case .incidentPage:
+            guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
+            return incidentPage(visit, id: id, now: now)
+        case .incidentAcknowledgeForm, .incidentNoteForm, .incidentResolveForm:
+            guard let id = Self.incidentID(match) else { return Self.badIncidentID(match) }
+            let action: IncidentActions.Action = match.route == .incidentAcknowledgeForm ? .acknowledge
+                : match.route == .incidentNoteForm ? .note : .resolve
+            return incidentForm(visit, action, id: id, now: now)
+        case .reportsPage:
+            return reportsPage(visit, now: now, error: nil)
+        case .logExportDownload:
+            return logExportDownload(visit)
+        case .personReport:
+            return personReport(visit, now: now)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {
@@ -242,7 +258,7 @@ public final class WebApplication: @unchecked Sendable {
     }
 
     /// Runs `body` with the cached read-only connection, opening it on first use and again after an error.
-    private func withReader(_ body: (LogReader) throws -> HTTPResponse) -> HTTPResponse {
+    func withReader(_ body: (LogReader) throws -> HTTPResponse) -> HTTPResponse {
         lock.lock()
         defer { lock.unlock() }
         do {
