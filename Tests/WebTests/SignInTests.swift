@@ -194,6 +194,13 @@ struct SignInTests {
         let sameOrigin = try fixture.postForm("/signout", session,
                                               headers: ["Origin: http://courtwatch.test", "Sec-Fetch-Site: same-origin"])
         #expect(sameOrigin.status == 303)
+        // Chromium under Referrer-Policy: no-referrer: Origin null, Sec-Fetch-Site same-origin.
+        let chromium = try fixture.postSignIn(token: try #require(fixture.tokens[.ops]),
+                                              headers: ["Origin: null", "Sec-Fetch-Site: same-origin"])
+        #expect(chromium.status == 303)
+        let sibling = try fixture.postSignIn(token: try #require(fixture.tokens[.ops]),
+                                             headers: ["Origin: http://courtwatch.test", "Sec-Fetch-Site: same-site"])
+        #expect(sibling.status == 403)
         #expect(try fixture.request("GET", "/forms/", cookie: session.cookie).status == 401)
         // Signing in from another site's page is refused too (login CSRF).
         let login = try fixture.postSignIn(token: try #require(fixture.tokens[.ops]),
