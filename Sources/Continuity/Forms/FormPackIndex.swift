@@ -15,17 +15,27 @@ public enum FormPackIndex {
         }
     }
 
+    /// The index as a whole page (the forms pack's index.html).
     public static func render(_ entries: [Entry], context: FormContext) -> String {
+        HTML.document(title: title(context), body: "<main>\n" + content(entries, context: context) + "</main>\n")
+    }
+
+    public static func title(_ context: FormContext) -> String { "Paper continuity forms — \(context.siteName)" }
+
+    /// The index's heading, explanation and table, for a page that supplies its own frame (the web pages' shell).
+    public static func content(_ entries: [Entry], context: FormContext) -> String {
         var html = HTMLWriter()
-        html.element("main") { html in
-            html.element("h1", text: "Paper continuity forms — \(context.siteName)")
-            html.element("p", text: "Print these before anything fails and keep the stock on site: the printer "
-                + "or courtwatch may be down too. The PDF files are the print masters (A4). Every page has a "
-                + "back-record footer: fill it in when the form is entered into the system after stand-down.")
-            if let incident = context.incident {
-                html.element("p", text: "Pre-filled with incident reference \(incident).")
-            }
-            html.element("h2", text: "Forms")
+        html.element("h1", text: "Paper continuity forms — \(context.siteName)")
+        html.element("p", text: "Print these before anything fails and keep the stock on site: the printer "
+            + "or courtwatch may be down too. The PDF files are the print masters (A4). Every page has a "
+            + "back-record footer: fill it in when the form is entered into the system after stand-down.")
+        if let incident = context.incident {
+            html.element("p", text: "Pre-filled with incident reference \(incident).")
+        }
+        html.element("h2", text: "Forms")
+        // A narrow screen scrolls the table, not the page (WCAG 1.4.10); the region can take focus to scroll.
+        html.element("div", ["class": "table-wrap", "role": "region", "aria-label": "Forms in this pack",
+                             "tabindex": "0"]) { html in
             html.element("table") { html in
                 html.element("caption", text: "Forms in this pack")
                 html.element("thead") { html in
@@ -54,6 +64,6 @@ public enum FormPackIndex {
                 }
             }
         }
-        return HTML.document(title: "Paper continuity forms — \(context.siteName)", body: html.html)
+        return html.html
     }
 }

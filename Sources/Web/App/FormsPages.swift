@@ -42,7 +42,9 @@ enum FormsPages {
         return .success(Fill(courtroom: request.query["courtroom"], incident: request.query["incident"]))
     }
 
-    static func index(_ request: HTTPRequest, forms: FormsSource?, now: Timestamp) -> HTTPResponse {
+    /// `page` puts the index's title and content in the page shell.
+    static func index(_ request: HTTPRequest, forms: FormsSource?, now: Timestamp,
+                      page: (_ title: String, _ content: String) -> HTTPResponse) -> HTTPResponse {
         guard let forms else { return unavailable }
         let fill: Fill
         switch Self.fill(request) {
@@ -54,7 +56,7 @@ enum FormsPages {
             FormPackIndex.Entry(form: form, pdf: "/forms/\(form.name).pdf\(fill.query)",
                                html: "/forms/\(form.name).html\(fill.query)")
         }
-        return .html(FormPackIndex.render(entries, context: site.context))
+        return page(FormPackIndex.title(site.context), FormPackIndex.content(entries, context: site.context))
     }
 
     static func file(_ name: String, _ request: HTTPRequest, forms: FormsSource?, by: String, stateDirectory: String,

@@ -116,7 +116,7 @@ enum PageShell {
         .site-name { font-weight: bold; font-size: 14pt; margin: 0 0 4pt; }
         .nav { list-style: none; margin: 0 0 4pt; padding: 0; }
         .nav li { display: inline-block; margin: 0 12pt 4pt 0; }
-        .nav a[aria-current=page] { font-weight: bold; text-decoration-thickness: 3px; }
+        .nav a[aria-current=page] { font-weight: bold; border-bottom: 3px solid #0b0c0c; }
         .signed-in { margin: 4pt 0 0; }
         .signed-in p, .signed-in form { display: inline; margin: 0 8pt 0 0; }
         .site-footer { border-top: 1px solid #0b0c0c; margin-top: 24pt; padding-top: 4pt; }
@@ -133,6 +133,8 @@ enum PageShell {
         input[type=date] { border: 2px solid #0b0c0c; padding: 4pt; }
         select { border: 2px solid #0b0c0c; padding: 4pt; min-height: 24pt; }
         .table-wrap { overflow-x: auto; }
+        .table-wrap:focus, input[type=date]:focus-within { outline: 3px solid #ffdd00; outline-offset: 0;
+          box-shadow: 0 0 0 6px #0b0c0c; }
         td, dd, li { overflow-wrap: anywhere; }
 
         """

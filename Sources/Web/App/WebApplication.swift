@@ -170,7 +170,9 @@ public final class WebApplication: @unchecked Sendable {
             return ContinuityActions.perform(action, service: environment.continuity, body: body,
                                              by: principal?.subject ?? "web", now: now)
         case .formsIndex:
-            return FormsPages.index(request, forms: environment.forms, now: now)
+            return FormsPages.index(request, forms: environment.forms, now: now) { title, content in
+                page(visit, title: title, content: content, current: "/forms/")
+            }
         case .formFile:
             return FormsPages.file(match.parameters["file"] ?? "", request, forms: environment.forms,
                                    by: principal?.subject ?? "web", stateDirectory: environment.stateDirectory, now: now)
