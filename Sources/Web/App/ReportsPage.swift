@@ -12,8 +12,9 @@ enum ReportsPage {
                        error: (message: String, typed: String)?) -> String {
         var out = "<h1>Reports</h1>\n"
         if let error { out += PageShell.errorSummary(error.message, field: "person-id") }
-        out += "<p>Reports are signed by this server: the signature comes in the download's "
-            + "<code>X-Courtwatch-Signature</code> header, checked with <code>courtwatch verify</code>.</p>\n"
+        out += "<p>Reports are signed by this server: the Ed25519 signature of each download comes in its "
+            + "<code>X-Courtwatch-Signature</code> header (base64), and anyone can check it with OpenSSL and the "
+            + "server's public key, <code>signing-key.pub.pem</code> (see the README).</p>\n"
         switch principal.role {
         case .ops, .siteLead, .manager, .unionRep:
             out += siteReport(from: from, to: to) + logExport(from: from, to: logTo)
