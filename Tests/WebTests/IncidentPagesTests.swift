@@ -210,6 +210,28 @@ struct ReportsPageTests {
         #expect(blank.text.contains("Enter the person&#39;s staff ID.") || blank.text.contains("Enter the person's staff ID."))
     }
 
+    @Test func aBrowserGetsRefusalsOfHTMLRoutesAsPagesAndAPIClientsKeepJSON() throws {
+        let fixture = try WebFixture()
+        let staff = try fixture.signIn(.staff)
+        let page = try fixture.request("GET", "/reports/user/someone-else?from=2026-04-01&to=2026-04-30", cookie: staff.cookie,
+                                       headers: ["Accept: text/html"])
+        #expect(page.status == 403)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.text.contains("a staff token gets only its own report (this token is staff-person&#39;s)")
+                || page.text.contains("a staff token gets only its own report (this token is staff-person's)"))
+        #expect(page.text.contains(#"<a href="/reports">Back</a>"#))
+        let lead = try fixture.signIn(.siteLead)
+        let missing = try fixture.request("GET", "/reports/site?to=2026-04-30", cookie: lead.cookie,
+                                          headers: ["Accept: text/html"])
+        #expect(missing.status == 400)
+        #expect(missing.text.contains("from is required: a date like 2026-04-01."))
+        let json = try fixture.request("GET", "/reports/site?to=2026-04-30", cookie: lead.cookie)
+        #expect(json.headers["content-type"] == "application/json")
+        #expect(json.text.contains(#""error":"bad-query""#))
+        let api = try fixture.request("GET", "/api/v1/incidents/0", role: .ops, headers: ["Accept: text/html"])
+        #expect(api.headers["content-type"] == "application/json")
+    }
+
     @Test func theLogExportIsDownloadableWithASessionAndBlankFieldsAreLeftOut() throws {
         let fixture = try WebFixture()
         let lead = try fixture.signIn(.siteLead)

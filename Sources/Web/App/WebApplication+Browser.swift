@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import FailureLog
 
 /// HTML pages and form POSTs: the page shell with the viewer's context, Post/Redirect/Get with one-time
 /// flash messages, error pages for browsers, and signing in and out.
@@ -39,6 +40,19 @@ extension WebApplication {
     static func seeOther(_ location: String) -> HTTPResponse {
         HTTPResponse(status: 303, headers: [("Location", location), ("Content-Type", "text/plain; charset=utf-8")],
                      body: Array("See \(location)\n".utf8))
+    }
+
+    /// A JSON error from an HTML route (a report that is not shared, a bad period) as a page, for a browser.
+    func asPage(_ response: HTTPResponse, _ visit: Visit) -> HTTPResponse {
+        guard response.status >= 400, response.header("content-type") == "application/json",
+              let text = String(validating: response.body, as: UTF8.self),
+              case .object(let object)? = JSONValue(parsing: text), case .string(let detail)? = object["detail"]
+        else { return response }
+        let back = BrowserGuard.pageOf(formPath: visit.request.path)
+        var page = errorPage(visit, status: response.status, heading: "Cannot show this", detail: detail + ".",
+                             back: back, backLabel: "Back")
+        page.headers += response.headers.filter { ["retry-after", "www-authenticate", "allow"].contains($0.name.lowercased()) }
+        return page
     }
 
     // MARK: form POSTs

@@ -86,7 +86,8 @@ public final class WebApplication: @unchecked Sendable {
             case .failure(let response): return response
             }
         }
-        return dispatch(visit)
+        let response = dispatch(visit)
+        return browser ? asPage(response, visit) : response
     }
 
     /// The session for a cookie's ID, if it is live and its token is still in the tokens file with the same
