@@ -78,9 +78,11 @@ public final class ProbeEngine: @unchecked Sendable {
     ///   - restored: states recorded before a restart, so an open incident is not opened twice.
     ///   - maintenance: planned windows, applied to results as they arrive.
     ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
+    ///   - lastHeartbeats: heartbeat probes' last calls before a restart or reload.
     public init(probes: [ProbeDefinition], restored: [String: (state: ProbeState, since: Timestamp?)] = [:],
                 maintenance: MaintenanceSchedule = MaintenanceSchedule(), mode: Mode = .continuous,
-                maxInFlight: Int = 0, logger: Logger, sink: @escaping Sink) throws {
+                maxInFlight: Int = 0, lastHeartbeats: [String: Timestamp] = [:], logger: Logger,
+                sink: @escaping Sink) throws {
         CurlGlobal.initialize()
         self.probes = probes
         self.mode = mode
@@ -89,7 +91,8 @@ public final class ProbeEngine: @unchecked Sendable {
         self.sink = sink
         monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
         scheduledDue = Array(repeating: nil, count: probes.count)
-        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
+        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()),
+                               lastHeartbeats: lastHeartbeats)
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()
