@@ -50,6 +50,8 @@ final class WebService: @unchecked Sendable {
                 let (engine, configuration) = live.state.withLock { ($0.engine, $0.configuration) }
                 return heartbeats.deliver(probe, configuration: configuration, engine: engine, at: .now)
             })
+        environment.secureCookies = settings.secureCookies
+        environment.sessionIdleMinutes = settings.sessionIdleMinutes
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
