@@ -264,7 +264,8 @@ public final class WebApplication: @unchecked Sendable {
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "no-referrer"),
+            // Same-origin: nothing leaves for other sites, and the browser sends a real Origin on form posts.
+            ("Referrer-Policy", "same-origin"),
             // No scripts, no external anything; the one inline stylesheet is allowed.
             ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
         ]
