@@ -47,6 +47,10 @@ final class WebService: @unchecked Sendable {
                 live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
             },
             heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+        environment.certificateExpiries = { [live] in
+            live.state.withLock { $0.engine }?.certificateExpiries() ?? [:]
+        }
+        environment.logWrites = { writer.writeStatistics }
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
@@ -65,6 +69,8 @@ final class WebService: @unchecked Sendable {
             live.state.withLock { ($0.configuration, $0.engine) }
         }
         let application = WebApplication(environment: environment, tokens: tokens)
+        var limits = limits
+        limits.maximumConnectionsPerClient = settings.maximumConnectionsPerClient
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in
                 application.handle(request, client)

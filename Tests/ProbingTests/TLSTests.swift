@@ -14,6 +14,13 @@ import Testing
     }
 
     func probe(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false) throws -> Observation {
+        try run(server, trustCA: trustCA, smtps: smtps).observation
+    }
+
+    /// Runs the probe once; returns its observation and what the engine then reports for /metrics.
+    func run(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false)
+        throws -> (observation: Observation, expiries: [String: Timestamp])
+    {
         let check: ProbeCheck = smtps
             ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtps://127.0.0.1:\(server.port)", allowedSchemes: ["smtps"])))
             : .http(HTTPCheck(url: try Endpoint(parsing: "https://127.0.0.1:\(server.port)/", allowedSchemes: ["https"]),
@@ -27,7 +34,26 @@ import Testing
         }
         engine.start()
         engine.waitUntilFinished()
-        return try #require(collector.outcomes.withLock { $0.first })
+        return (try #require(collector.outcomes.withLock { $0.first }), engine.certificateExpiries())
+    }
+
+    @Test func theLeafCertificatesNotAfterIsCarriedToTheEngineForMetrics() throws {
+        for (mode, smtps) in [("valid", false), ("expiring", false), ("valid", true)] {
+            let server = try TLSFixtureServer(mode: mode, protocol: smtps ? "smtps" : "https")
+            let notAfter = try server.leafNotAfterSeconds()
+            let (observation, expiries) = try run(server, smtps: smtps)
+            #expect(observation.certificateExpiry?.millisecondsSinceEpoch == notAfter * 1000, "\(mode) smtps=\(smtps)")
+            #expect(expiries == ["tls": Timestamp(millisecondsSinceEpoch: notAfter * 1000)], "\(mode) smtps=\(smtps)")
+        }
+    }
+
+    @Test func aCheckThatSawNoCertificateReportsNoExpiry() throws {
+        // The handshake fails (untrusted), so curl has no certificate to report: no series, not a stale one.
+        let server = try TLSFixtureServer(mode: "self-signed", protocol: "https")
+        let (observation, expiries) = try run(server, trustCA: false)
+        #expect(observation.failure?.failureClass == .tls)
+        #expect(observation.certificateExpiry == nil)
+        #expect(expiries.isEmpty)
     }
 
     @Test func aValidCertificateFromTheTrustedCAPasses() throws {
