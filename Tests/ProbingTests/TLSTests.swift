@@ -18,10 +18,13 @@ import Testing
     }
 
     /// Runs the probe once; returns its observation and what the engine then reports for /metrics.
-    func run(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false)
+    /// `startTLS`: plain SMTP upgraded with STARTTLS (the fixture's smtp-starttls).
+    func run(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false, startTLS: Bool = false)
         throws -> (observation: Observation, expiries: [String: Timestamp])
     {
-        let check: ProbeCheck = smtps
+        let check: ProbeCheck = startTLS
+            ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtp://127.0.0.1:\(server.port)", allowedSchemes: ["smtp"])))
+            : smtps
             ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtps://127.0.0.1:\(server.port)", allowedSchemes: ["smtps"])))
             : .http(HTTPCheck(url: try Endpoint(parsing: "https://127.0.0.1:\(server.port)/", allowedSchemes: ["https"]),
                               expectBody: "Sign in"))
@@ -38,12 +41,13 @@ import Testing
     }
 
     @Test func theLeafCertificatesNotAfterIsCarriedToTheEngineForMetrics() throws {
-        for (mode, smtps) in [("valid", false), ("expiring", false), ("valid", true)] {
-            let server = try TLSFixtureServer(mode: mode, protocol: smtps ? "smtps" : "https")
+        for (mode, serving) in [("valid", "https"), ("expiring", "https"), ("valid", "smtps"), ("valid", "smtp-starttls")] {
+            let server = try TLSFixtureServer(mode: mode, protocol: serving)
             let notAfter = try server.leafNotAfterSeconds()
-            let (observation, expiries) = try run(server, smtps: smtps)
-            #expect(observation.certificateExpiry?.millisecondsSinceEpoch == notAfter * 1000, "\(mode) smtps=\(smtps)")
-            #expect(expiries == ["tls": Timestamp(millisecondsSinceEpoch: notAfter * 1000)], "\(mode) smtps=\(smtps)")
+            let (observation, expiries) = try run(server, smtps: serving == "smtps", startTLS: serving == "smtp-starttls")
+            #expect(observation.failure == nil, "\(mode) \(serving)")
+            #expect(observation.certificateExpiry?.millisecondsSinceEpoch == notAfter * 1000, "\(mode) \(serving)")
+            #expect(expiries == ["tls": Timestamp(millisecondsSinceEpoch: notAfter * 1000)], "\(mode) \(serving)")
         }
     }
 
