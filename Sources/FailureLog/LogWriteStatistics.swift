@@ -43,9 +43,9 @@ public final class LogWriteStatistics: Sendable {
 
     /// Adds one committed transaction that took `duration` (measured on a monotonic clock).
     public func recordCommit(_ duration: Duration) {
-        let nanoseconds = max(0, duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        let seconds = Double(nanoseconds) / 1e9
-        let bucket = Self.bucketBounds.firstIndex { seconds <= $0 } ?? Self.bucketBounds.count
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let bucket = Self.bucketBounds.firstIndex { Double(nanoseconds) / 1e9 <= $0 } ?? Self.bucketBounds.count
         state.withLock {
             $0.bucketCounts[bucket] += 1
             $0.count += 1

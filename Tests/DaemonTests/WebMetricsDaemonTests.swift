@@ -13,7 +13,8 @@ import Testing
                                               extra: "System=common-platform\nCAFile=\(tls.caFile)\nExpectBody=Sign in",
                                               interval: "1s"),
         ])
-        directory.write("config/courtwatch.conf", "[Daemon]\nListen=127.0.0.1:0\nPublicStatus=yes\nMaxConnectionsPerClient=8\n")
+        directory.write("config/courtwatch.conf",
+                        "[Daemon]\nListen=127.0.0.1:0\nPublicStatus=yes\nMaxConnectionsPerClient=8\n")
         let daemon = try CourtwatchProcess(["run", "--config", config, "--state", directory.subpath("state")])
         defer {
             daemon.signal(SIGTERM)
@@ -25,8 +26,8 @@ import Testing
             return port != nil
         }, "no web surface: \(daemon.standardError)")
         guard let port else { return }
-        let expected = #"courtwatch_probe_tls_certificate_expiry_timestamp_seconds{probe="cp-signin",site="test-site",system="common-platform"} "#
-            + "\(notAfter).000"
+        let expected = "courtwatch_probe_tls_certificate_expiry_timestamp_seconds"
+            + #"{probe="cp-signin",site="test-site",system="common-platform"} "# + "\(notAfter).000"
         var metrics = ""
         #expect(eventually(timeout: .seconds(20)) {
             metrics = WebSurfaceDaemonTests.get(port: port, path: "/metrics")?.body ?? ""

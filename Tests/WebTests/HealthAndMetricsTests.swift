@@ -80,8 +80,8 @@ struct HealthAndMetricsTests {
         #expect(PrometheusTextCheck.problems(text) == [])
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.contains("# TYPE courtwatch_probe_tls_certificate_expiry_timestamp_seconds gauge"))
-        #expect(lines.contains(
-            #"courtwatch_probe_tls_certificate_expiry_timestamp_seconds{probe="cp-signin",site="lei",system="common-platform"} 1798761600.000"#))
+        #expect(lines.contains("courtwatch_probe_tls_certificate_expiry_timestamp_seconds"
+            + #"{probe="cp-signin",site="lei",system="common-platform"} 1798761600.000"#))
         // Only configured probes get a series; dcs-web's last check saw no certificate.
         #expect(lines.filter { $0.hasPrefix("courtwatch_probe_tls_certificate_expiry_timestamp_seconds{") }.count == 1)
         #expect(lines.contains("# TYPE courtwatch_log_write_seconds histogram"))
@@ -109,14 +109,19 @@ struct HealthAndMetricsTests {
     }
 
     @Test func theFormatCheckCatchesBrokenHistograms() {
-        let head = "# HELP h x\n# TYPE h histogram\n"
-        let good = head + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\n"
-        #expect(PrometheusTextCheck.problems(good) == [])
-        #expect(!PrometheusTextCheck.problems(head + "h_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\n").isEmpty)
-        #expect(!PrometheusTextCheck.problems(head + "h_bucket{le=\"1\"} 1\nh_sum 3\nh_count 1\n").isEmpty)
-        #expect(!PrometheusTextCheck.problems(head + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 5\n").isEmpty)
-        #expect(!PrometheusTextCheck.problems(head + "h_bucket{le=\"2\"} 1\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 1\nh_sum 3\nh_count 1\n").isEmpty)
-        #expect(!PrometheusTextCheck.problems(head + "h_bucket 1\nh_sum 3\nh_count 1\n").isEmpty)
+        /// A histogram family `h` with these sample lines.
+        func problems(_ samples: [String]) -> [String] {
+            PrometheusTextCheck.problems("# HELP h x\n# TYPE h histogram\n" + samples.map { $0 + "\n" }.joined())
+        }
+        let inf = #"h_bucket{le="+Inf"}"#
+        #expect(problems([#"h_bucket{le="1"} 1"#, "\(inf) 2", "h_sum 3", "h_count 2"]) == [])
+        // Not cumulative; no +Inf bucket; _count is not the +Inf bucket; bounds not ascending; no le; no _sum.
+        #expect(!problems([#"h_bucket{le="1"} 3"#, "\(inf) 2", "h_sum 3", "h_count 2"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "\(inf) 2", "h_sum 3", "h_count 5"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="2"} 1"#, #"h_bucket{le="1"} 1"#, "\(inf) 1", "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems(["h_bucket 1", "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "\(inf) 1", "h_count 1"]).isEmpty)
     }
 
     @Test func notificationFailuresShowInMetricsOnTheBoardAndInTheStatusAPI() throws {

@@ -88,7 +88,9 @@ enum PrometheusTextCheck {
                         fail("bucket of \(base) without a numeric le label"); continue
                     }
                     if let last = seen.bounds.last, le <= last { fail("bucket le=\(bound) of \(base) not ascending") }
-                    if let last = seen.counts.last, number < last { fail("bucket le=\(bound) of \(base) not cumulative") }
+                    if let last = seen.counts.last, number < last {
+                        fail("bucket le=\(bound) of \(base) not cumulative")
+                    }
                     seen.bounds.append(le)
                     seen.counts.append(number)
                 case "_sum": seen.sum = number

@@ -142,10 +142,11 @@ public final class HTTPServer: @unchecked Sendable {
             }
             let peer = Self.peerAddress(storage)
             let open = connectionsPerPeer[peer, default: 0]
-            if open >= limits.maximumConnectionsPerClient && !(limits.trustRealIPFromLoopback && Self.isLoopback(peer)) {
+            let isProxy = limits.trustRealIPFromLoopback && Self.isLoopback(peer)
+            if open >= limits.maximumConnectionsPerClient && !isProxy {
                 logger.info("web: \(peer): refused a connection; it has \(open) open")
-                refuse(descriptor, "too-many-client-connections",
-                       "\(peer) has \(open) connections open, the most one client may have; close one or try again shortly")
+                refuse(descriptor, "too-many-client-connections", "\(peer) has \(open) connections open, "
+                       + "the most one client may have; close one or try again shortly")
                 continue
             }
             var yes: Int32 = 1
@@ -172,7 +173,9 @@ public final class HTTPServer: @unchecked Sendable {
         _ = refusal.withUnsafeBytes { send(raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         shutdown(raw, Int32(SHUT_WR))
         for _ in 0..<4 {
-            let count = receiveBuffer.withUnsafeMutableBytes { recv(raw, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let count = receiveBuffer.withUnsafeMutableBytes {
+                recv(raw, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
             if count < receiveBuffer.count { break }
         }
         descriptor.close()
