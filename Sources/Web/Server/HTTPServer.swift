@@ -144,7 +144,7 @@ public final class HTTPServer: @unchecked Sendable {
             let open = connectionsPerPeer[peer, default: 0]
             let isProxy = limits.trustRealIPFromLoopback && Self.isLoopback(peer)
             if open >= limits.maximumConnectionsPerClient && !isProxy {
-                logger.info("web: \(peer): refused a connection; it has \(open) open")
+                // Not logged: a client hammering the cap would flood the journal; it gets the reason itself.
                 refuse(descriptor, "too-many-client-connections", "\(peer) has \(open) connections open, "
                        + "the most one client may have; close one or try again shortly")
                 continue
