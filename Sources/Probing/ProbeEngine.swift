@@ -41,6 +41,8 @@ public final class ProbeEngine: @unchecked Sendable {
     private let heartbeat = Atomic<Int64>(0)
     private let worstLateness = Atomic<Int64>(0)
     private let runsStarted = Atomic<Int>(0)
+    /// Each probe's leaf-certificate notAfter from its last run, for probes whose last run saw one (/metrics).
+    private let certificates = Mutex<[String: Timestamp]>([:])
 
     // Loop state
     private let probes: [ProbeDefinition]
@@ -61,6 +63,8 @@ public final class ProbeEngine: @unchecked Sendable {
     private var passive: PassiveState
     /// Transfer sequences waiting to start their next transfer: (monotonic due time, probe index).
     private var followUps: [(due: Int64, index: Int)] = []
+    /// The probes in `certificates`, so a turn with no TLS results takes no lock.
+    private var probesWithCertificate: Set<String> = []
 
     private struct Run {
         enum Work {
@@ -72,15 +76,19 @@ public final class ProbeEngine: @unchecked Sendable {
         var startedMono: Int64
         /// Set when one run is several transfers; `work` then holds the handle it reuses.
         var sequence: (any TransferSequence)? = nil
+        /// What a native check's descriptor is watched for.
+        var nativeReadiness: Readiness = .readable
     }
 
     /// - Parameters:
     ///   - restored: states recorded before a restart, so an open incident is not opened twice.
     ///   - maintenance: planned windows, applied to results as they arrive.
     ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
+    ///   - lastHeartbeats: heartbeat probes' last calls before a restart or reload.
     public init(probes: [ProbeDefinition], restored: [String: (state: ProbeState, since: Timestamp?)] = [:],
                 maintenance: MaintenanceSchedule = MaintenanceSchedule(), mode: Mode = .continuous,
-                maxInFlight: Int = 0, logger: Logger, sink: @escaping Sink) throws {
+                maxInFlight: Int = 0, lastHeartbeats: [String: Timestamp] = [:], logger: Logger,
+                sink: @escaping Sink) throws {
         CurlGlobal.initialize()
         self.probes = probes
         self.mode = mode
@@ -89,7 +97,8 @@ public final class ProbeEngine: @unchecked Sendable {
         self.sink = sink
         monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
         scheduledDue = Array(repeating: nil, count: probes.count)
-        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
+        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()),
+                               lastHeartbeats: lastHeartbeats)
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()
@@ -141,6 +150,11 @@ public final class ProbeEngine: @unchecked Sendable {
     /// The largest delay between a probe's due time and its start, in milliseconds, since the last read.
     public func takeWorstLatenessMilliseconds() -> Int64 { worstLateness.exchange(0, ordering: .relaxed) / 1_000_000 }
     public var runCount: Int { runsStarted.load(ordering: .relaxed) }
+
+    /// The leaf certificate's notAfter per probe, for the probes whose last run read one. Safe from any thread.
+    public func certificateExpiries() -> [String: Timestamp] {
+        certificates.withLock { $0 }
+    }
 
     /// Each probe's state and since-when. Valid after `stop()` returns (the loop thread has ended).
     public func currentStates() -> [String: (state: ProbeState, since: Timestamp?)] {
@@ -319,14 +333,42 @@ public final class ProbeEngine: @unchecked Sendable {
         guard let run = inFlight[index], case .native(let check, _) = run.work else { return }
         if let observation = check.readable(now: SystemClock.monotonicNanoseconds()) {
             completeNative(index, run, observation)
+        } else {
+            followNative(index)
         }
     }
 
     private func tickNatives(now: Int64) {
         for (index, run) in inFlight {
             guard case .native(let check, _) = run.work, check.wakeAt <= now else { continue }
-            if let observation = check.tick(now: now) { completeNative(index, run, observation) }
+            if let observation = check.tick(now: now) {
+                completeNative(index, run, observation)
+            } else {
+                followNative(index)
+            }
         }
+    }
+
+    /// Watches what a native check now waits on (another socket, or writability), if that changed.
+    private func followNative(_ index: Int) {
+        guard var run = inFlight[index], case .native(let check, let descriptor) = run.work,
+              let (next, readiness) = check.watching, next != descriptor || readiness != run.nativeReadiness
+        else { return }
+        if next != descriptor {
+            epoll.unwatch(descriptor)
+            nativeByDescriptor.removeValue(forKey: descriptor)
+        }
+        do {
+            try epoll.watch(next, for: readiness)
+        } catch {
+            completeNative(index, run, Observation(probeID: probes[index].id, at: run.startedAt, failure: FailureEvidence(
+                failureClass: .internalError, message: "could not watch its socket: \(error)")))
+            return
+        }
+        nativeByDescriptor[next] = index
+        run.work = .native(check, descriptor: next)
+        run.nativeReadiness = readiness
+        inFlight[index] = run
     }
 
     private func completeNative(_ index: Int, _ run: Run, _ observation: Observation) {
@@ -380,8 +422,27 @@ public final class ProbeEngine: @unchecked Sendable {
 
     private func flushOutcomes() {
         guard !pending.isEmpty else { return }
+        noteCertificates()
         sink(pending)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Records each pending result's certificate expiry; a result without one removes the probe's.
+    private func noteCertificates() {
+        var changes: [(probe: String, expiry: Timestamp?)] = []
+        for outcome in pending {
+            let observation = outcome.observation
+            if let expiry = observation.certificateExpiry {
+                probesWithCertificate.insert(observation.probeID)
+                changes.append((observation.probeID, expiry))
+            } else if probesWithCertificate.remove(observation.probeID) != nil {
+                changes.append((observation.probeID, nil))
+            }
+        }
+        guard !changes.isEmpty else { return }
+        certificates.withLock { expiries in
+            for change in changes { expiries[change.probe] = change.expiry }
+        }
     }
 
     /// Heartbeats and user reports: each is a result at once for the probe it concerns.

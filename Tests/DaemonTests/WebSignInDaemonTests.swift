@@ -25,7 +25,8 @@ import Testing
         let writer = try LogWriter(connection: try store.openWriter(), logger: logger)
         writer.start()
         let service = try WebService(configuration: try CommandLineTool.loadConfiguration(config), stateDirectory: state,
-                                     writer: writer, engine: nil, logger: logger)
+                                     writer: writer, engine: nil,
+                                     heartbeats: HeartbeatLedger(stateDirectory: state, logger: logger), logger: logger)
         service.start()
         defer {
             service.stop()

@@ -33,17 +33,22 @@ enum BrowserGuard {
         "\(SessionStore.cookieName)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0" + (secure ? "; Secure" : "")
     }
 
-    /// Why a form POST looks cross-site, or nil when it does not. `Sec-Fetch-Site`, which every current browser
-    /// sends, decides when present: `same-origin` (or `none`, typed by the user) only. Without it, `Origin`, when
-    /// sent, must name this host (the `Host` header, which a reverse proxy passes on). `Origin: null` says
-    /// nothing (Chromium sends it for same-origin posts under this server's `Referrer-Policy: no-referrer`), and
-    /// neither header (old browsers, curl) leaves it to the CSRF token and the SameSite cookie.
+    /// Why a form POST looks cross-site, or nil when it does not. `Sec-Fetch-Site` must be `same-origin` (or
+    /// `none`, typed by the user); `Origin`, when sent, must name this host (the `Host` header, which a
+    /// reverse proxy passes on). Neither header sent (old browsers, curl): nil, the CSRF token decides.
+    /// Pages are served with `Referrer-Policy: same-origin`, under which browsers send the real `Origin` on
+    /// this site's own form posts (with `no-referrer` they send `Origin: null`).
     static func crossSiteReason(_ request: HTTPRequest) -> String? {
-        if let site = request.header("sec-fetch-site")?.lowercased() {
-            if site == "same-origin" || site == "none" { return nil }
+        if let site = request.header("sec-fetch-site")?.lowercased(), site != "same-origin", site != "none" {
             return "the browser says the form was sent from another site (Sec-Fetch-Site: \(site.prefix(20)))"
         }
-        guard let origin = request.header("origin"), origin != "null" else { return nil }
+        guard let origin = request.header("origin") else { return nil }
+        // `Origin: null` (a sandboxed page, a redirect across sites, a strict referrer policy) names no site:
+        // accepted only when the browser also says the form came from this site.
+        if origin == "null" {
+            return request.header("sec-fetch-site")?.lowercased() == "same-origin" ? nil
+                : "the form was sent from an opaque origin (Origin: null) and the browser did not say it was this site"
+        }
         guard let host = request.header("host")?.lowercased(), let separator = origin.range(of: "://"),
               origin[separator.upperBound...].lowercased() == host
         else { return "the form was sent from another site (Origin: \(origin.prefix(80)))" }

@@ -257,7 +257,12 @@ public final class WebApplication: @unchecked Sendable {
 
     private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {
         let health = HealthReport.current(environment)
-        return withReader { reader in body(try StatusData.read(reader, health: health, now: .now)) }
+        return withReader { reader in
+            var data = try StatusData.read(reader, health: health, now: .now)
+            data.certificateExpiries = environment.certificateExpiries()
+            data.logWrites = environment.logWrites()
+            return body(data)
+        }
     }
 
     /// Runs `body` with the cached read-only connection, opening it on first use and again after an error.
@@ -283,7 +288,8 @@ public final class WebApplication: @unchecked Sendable {
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "no-referrer"),
+            // Same-origin: nothing leaves for other sites, and the browser sends a real Origin on form posts.
+            ("Referrer-Policy", "same-origin"),
             // No scripts, no external anything; the one inline stylesheet is allowed.
             ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
         ]
