@@ -41,6 +41,6 @@ public enum ForeseeabilityNotice {
         page.element("p", text: "Name: \(member.name)")
         page.element("p", text: "Office: \(member.site)")
         page.element("p", text: "Date: [date sent]")
-        return HTML.document(title: "Foreseeability notice (draft, not sent)", body: page.html)
+        return HTML.mainDocument(title: "Foreseeability notice (draft, not sent)", body: page.html)
     }
 }

@@ -46,7 +46,7 @@ public enum HealthAndSafetyExtract {
             var page = HTMLWriter()
             page.element("h1", text: title)
             page.element("p", text: note)
-            page.element("table") { table in
+            page.scrollingTable(label: "Entries") { table in
                 table.element("tr") { row in
                     for heading in ["When", "Systems", "Details"] { row.element("th", ["scope": "col"], text: heading) }
                 }
@@ -55,7 +55,7 @@ public enum HealthAndSafetyExtract {
                 }
             }
             page.element("p", ["class": "verification"], text: provenance.line)
-            return Array(HTML.document(title: title, body: page.html).utf8)
+            return Array(HTML.mainDocument(title: title, body: page.html).utf8)
         }
     }
 }

@@ -14,7 +14,7 @@ enum ReportPage {
     }
 
     static func summaryTable(_ page: inout HTMLWriter, _ pairs: [(String, String)]) {
-        page.element("table", ["class": "summary"]) { table in
+        page.scrollingTable(label: "Summary", ["class": "summary"]) { table in
             for (label, value) in pairs {
                 table.element("tr") { row in
                     row.element("th", ["scope": "row"], text: label)

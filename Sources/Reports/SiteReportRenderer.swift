@@ -56,7 +56,7 @@ public enum SiteReportRenderer {
         totalsTable(&page, heading: "Totals by system", first: "System", report.bySystem)
         totalsTable(&page, heading: "Totals by month", first: "Month", report.byMonth)
         page.element("h2", text: "Incidents (\(report.rows.count))")
-        page.element("table") { table in
+        page.scrollingTable(label: "Incidents in the period") { table in
             table.element("tr") { row in
                 for heading in ["Incident", "Systems", "Started", "Ended", "Duration", "In business hours", "Counted as",
                                 "Impact", "Planned", "Recorded", "Notes"] {
@@ -86,7 +86,7 @@ public enum SiteReportRenderer {
             for rule in report.rules { list.element("li", text: rule) }
         }
         page.element("p", ["class": "provenance"], text: provenance.line)
-        return HTML.document(title: title(report), body: page.html)
+        return HTML.mainDocument(title: title(report), body: page.html)
     }
 
     static func recorded(_ incident: SiteReportIncident) -> String {
@@ -99,7 +99,7 @@ public enum SiteReportRenderer {
 
     static func totalsTable(_ page: inout HTMLWriter, heading: String, first: String, _ totals: [SiteReport.Total]) {
         page.element("h2", text: heading)
-        page.element("table") { table in
+        page.scrollingTable(label: heading) { table in
             table.element("tr") { row in
                 for title in [first, "Incidents", "Lost (business hours)", "Degraded", "Planned", "All hours"] {
                     row.element("th", ["scope": "col"], text: title)

@@ -31,7 +31,7 @@ public enum UserReportRenderer {
         page.element("h2", text: "Hours lost by system")
         page.raw(chartSVG(report.bySystem))
         page.element("h2", text: "Incidents in my working time (\(totals.incidents))")
-        page.element("table") { table in
+        page.scrollingTable(label: "Incidents in my working time") { table in
             table.element("tr") { row in
                 for heading in ["Incident", "Systems", "Started", "Ended", "Counted as", "Working minutes",
                                 "Unknown minutes", "I logged"] { row.element("th", ["scope": "col"], text: heading) }
@@ -50,7 +50,7 @@ public enum UserReportRenderer {
             }
         }
         page.element("h2", text: "What I logged (\(report.entries.count))")
-        page.element("table") { table in
+        page.scrollingTable(label: "What I logged") { table in
             table.element("tr") { row in
                 for heading in ["Entry", "When", "Kind", "Systems", "Details", "Incidents"] {
                     row.element("th", ["scope": "col"], text: heading)
@@ -73,7 +73,7 @@ public enum UserReportRenderer {
         }
         page.element("h2", text: "Verification")
         page.element("p", ["class": "verification"], text: provenance.line)
-        return HTML.document(title: "IT failures and my working time: \(member.id)", body: page.html,
+        return HTML.mainDocument(title: "IT failures and my working time: \(member.id)", body: page.html,
                              extraCSS: "\n.paste { border-left: 4px solid #555; padding-left: 1em; }\n")
     }
 

@@ -17,7 +17,7 @@ public enum FormPackIndex {
 
     /// The index as a whole page (the forms pack's index.html).
     public static func render(_ entries: [Entry], context: FormContext) -> String {
-        HTML.document(title: title(context), body: "<main>\n" + content(entries, context: context) + "</main>\n")
+        HTML.mainDocument(title: title(context), body: content(entries, context: context))
     }
 
     public static func title(_ context: FormContext) -> String { "Paper continuity forms — \(context.siteName)" }
@@ -33,32 +33,27 @@ public enum FormPackIndex {
             html.element("p", text: "Pre-filled with incident reference \(incident).")
         }
         html.element("h2", text: "Forms")
-        // A narrow screen scrolls the table, not the page (WCAG 1.4.10); the region can take focus to scroll.
-        html.element("div", ["class": "table-wrap", "role": "region", "aria-label": "Forms in this pack",
-                             "tabindex": "0"]) { html in
-            html.element("table") { html in
-                html.element("caption", text: "Forms in this pack")
-                html.element("thead") { html in
-                    html.element("tr") { html in
-                        for title in ["Form", "Title and purpose", "Version", "Files"] {
-                            html.element("th", ["scope": "col"], text: title)
-                        }
+        html.scrollingTable(label: "Forms in this pack") { html in
+            html.element("thead") { html in
+                html.element("tr") { html in
+                    for title in ["Form", "Title and purpose", "Version", "Files"] {
+                        html.element("th", ["scope": "col"], text: title)
                     }
                 }
-                html.element("tbody") { html in
-                    for entry in entries {
-                        html.element("tr") { html in
-                            html.element("th", ["scope": "row"], text: entry.form.id)
-                            html.element("td") { html in
-                                html.element("strong", text: entry.form.title)
-                                html.element("p", text: entry.form.purpose)
-                            }
-                            html.element("td", text: entry.form.version)
-                            html.element("td") { html in
-                                html.element("a", ["href": entry.pdf], text: "\(entry.form.title) (PDF)")
-                                html.raw("<br>")
-                                html.element("a", ["href": entry.html], text: "\(entry.form.title) (web page)")
-                            }
+            }
+            html.element("tbody") { html in
+                for entry in entries {
+                    html.element("tr") { html in
+                        html.element("th", ["scope": "row"], text: entry.form.id)
+                        html.element("td") { html in
+                            html.element("strong", text: entry.form.title)
+                            html.element("p", text: entry.form.purpose)
+                        }
+                        html.element("td", text: entry.form.version)
+                        html.element("td") { html in
+                            html.element("a", ["href": entry.pdf], text: "\(entry.form.title) (PDF)")
+                            html.raw("<br>")
+                            html.element("a", ["href": entry.html], text: "\(entry.form.title) (web page)")
                         }
                     }
                 }

@@ -32,6 +32,12 @@ public enum HTML {
         return out
     }
 
+    /// A standalone document (a report, an extract, an index) with its content as the page's one `main`
+    /// landmark; pages with their own header and navigation build the landmarks themselves.
+    public static func mainDocument(title: String, body: String, extraCSS: String = "") -> String {
+        document(title: title, body: "<main>\n" + body + "</main>\n", extraCSS: extraCSS)
+    }
+
     /// A complete page: doctype, `lang="en-GB"`, UTF-8, viewport, the shared stylesheet (plus `extraCSS`),
     /// the title and `body` (already HTML).
     public static func document(title: String, body: String, extraCSS: String = "") -> String {

@@ -26,6 +26,19 @@ public struct HTMLWriter: Sendable {
         close(tag)
     }
 
+    /// A data table inside a focusable, labelled region that scrolls sideways on its own when the table is
+    /// wider than the screen, so the page itself reflows at 320 CSS pixels (WCAG 1.4.10) and a keyboard user
+    /// can still scroll the table. `label` names the region and is the table's caption.
+    public mutating func scrollingTable(label: String, _ attributes: KeyValuePairs<String, String> = [:],
+                                        content: (inout HTMLWriter) -> Void) {
+        element("div", ["class": "table-wrap", "role": "region", "aria-label": label, "tabindex": "0"]) { wrap in
+            wrap.element("table", attributes) { table in
+                table.element("caption", text: label)
+                content(&table)
+            }
+        }
+    }
+
     /// An element with no end tag (`input`, `br`, `meta`).
     public mutating func void(_ tag: String, _ attributes: KeyValuePairs<String, String> = [:]) {
         open(tag, attributes)

@@ -132,8 +132,7 @@ enum PageShell {
         input[type=number] { width: 8em; }
         input[type=date] { border: 2px solid #0b0c0c; padding: 4pt; }
         select { border: 2px solid #0b0c0c; padding: 4pt; min-height: 24pt; }
-        .table-wrap { overflow-x: auto; }
-        .table-wrap:focus, input[type=date]:focus-within { outline: 3px solid #ffdd00; outline-offset: 0;
+        input[type=date]:focus-within { outline: 3px solid #ffdd00; outline-offset: 0;
           box-shadow: 0 0 0 6px #0b0c0c; }
         td, dd, li { overflow-wrap: anywhere; }
 
