@@ -30,6 +30,9 @@ struct AccessTableTests {
         .userReport: ([.staff, .manager, .unionRep], "never"),
         .reportProblem: ([.staff], "never"),
         .staffEntry: ([.staff], "never"),
+        .staffMe: ([.staff], "never"),
+        .staffShare: ([.staff], "never"),
+        .staffRevoke: ([.staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

@@ -23,6 +23,9 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case userReport = "GET /reports/user/{id}"
     case reportProblem = "POST /api/v1/report-problem"
     case staffEntry = "POST /api/v1/staff/entries"
+    case staffMe = "GET /api/v1/staff/me"
+    case staffShare = "POST /api/v1/staff/shares"
+    case staffRevoke = "POST /api/v1/staff/shares/revoke"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -64,8 +67,9 @@ public enum AccessPolicy {
         // A person's report: staff their own only; managers and union reps only while the person shares it
         // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
         case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
-        // Recorded as the token's subject, who must be a member of staff.
-        case .reportProblem, .staffEntry: AccessRule(roles: [.staff], anonymous: .never)
+        // Recorded as (or about) the token's subject, who must be a member of staff; never anyone else's.
+        case .reportProblem, .staffEntry, .staffMe, .staffShare, .staffRevoke:
+            AccessRule(roles: [.staff], anonymous: .never)
         }
     }
 

@@ -141,6 +141,16 @@ public final class WebApplication: @unchecked Sendable {
             return match.route == .reportProblem
                 ? StaffActions.reportProblem(body, service: environment.staff, by: subject, now: now)
                 : StaffActions.logEntry(body, service: environment.staff, staffID: subject)
+        case .staffMe:
+            return StaffActions.me(service: environment.staff, staffID: principal?.subject ?? "", now: now)
+        case .staffShare, .staffRevoke:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            return StaffActions.changeSharing(match.route == .staffShare ? .share : .revoke, body,
+                                              service: environment.staff, staffID: principal?.subject ?? "", now: now)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {
