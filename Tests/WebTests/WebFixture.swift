@@ -33,7 +33,8 @@ final class WebFixture: @unchecked Sendable {
     ]
 
     init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits,
-         statusCacheMilliseconds: Int64 = 0, continuity: (any ContinuityService)? = nil) throws {
+         statusCacheMilliseconds: Int64 = 0, continuity: (any ContinuityService)? = nil,
+         staff: (any StaffService)? = FakeStaff()) throws {
         stateDirectory = directory.subpath("state")
         let store = FailureLogStore(stateDirectory: stateDirectory)
         try store.prepareDirectory()
@@ -95,7 +96,7 @@ final class WebFixture: @unchecked Sendable {
             return SignedDocument(bytes: Array("report \(query.subject ?? "site") \(query.from) \(query.to) \(query.format) \(query.countPlanned) \(query.countDegraded) \(who)".utf8),
                                   signature: [1, 2, 3], fileName: "report.\(query.format)")
         }
-        environment.staff = FakeStaff()
+        environment.staff = staff
         environment.forms = { courtroom, incident, now in
             FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
                                                        createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))
