@@ -87,6 +87,9 @@ struct StaffPageTests {
         #expect(forms[1].contains("<button type=\"submit\">Report a problem with Common Platform</button>"))
         #expect(forms[4].contains("name=\"with\" value=\"manager\""))
         #expect(forms[4].contains("Revoke: My line manager"))
+        // A bearer-token request has no session and so no token: no empty csrf field either.
+        let bearer = StaffPage.render(Self.record(), csrf: nil, now: Self.now)
+        #expect(!bearer.contains("name=\"csrf\""))
     }
 
     @Test func theEntryFormOffersEveryKindAndItsDetailsWithTheCaseDataWarning() throws {

@@ -19,13 +19,7 @@ extension StaffActions {
     static func changeSharing(_ change: SharingChange, _ body: [String: JSONValue], service: (any StaffService)?,
                               staffID: String, now: Timestamp) -> HTTPResponse {
         do throws(ServiceFailure) {
-            let fields = try RequestBody(body, allowed: change == .share ? ["with", "until"] : ["with"])
-            let grantee = try fields.string("with", required: true, limit: 100) ?? ""
-            let until = try fields.string("until", limit: 40)
-            guard let service else { return unavailable }
-            let done = change == .share
-                ? try service.share(staffID: staffID, with: grantee, until: until, at: now)
-                : try service.revoke(staffID: staffID, from: grantee, at: now)
+            let done = try sharingChange(change, body, service: service, staffID: staffID, now: now)
             var answer: [String: JSONValue] = ["ok": true, "message": .string(done.message)]
             switch change {
             case .share: answer["share"] = done.share.map(shareJSON) ?? .null
@@ -35,6 +29,18 @@ extension StaffActions {
         } catch {
             return error.response
         }
+    }
+
+    /// A share or revoke from a JSON body or the staff page's form (as the same body), checked strictly.
+    static func sharingChange(_ change: SharingChange, _ body: [String: JSONValue], service: (any StaffService)?,
+                              staffID: String, now: Timestamp) throws(ServiceFailure) -> ShareChange {
+        let fields = try RequestBody(body, allowed: change == .share ? ["with", "until"] : ["with"])
+        let grantee = try fields.string("with", required: true, limit: 100) ?? ""
+        let until = try fields.string("until", limit: 40)
+        guard let service else { throw unavailableFailure }
+        return change == .share
+            ? try service.share(staffID: staffID, with: grantee, until: until, at: now)
+            : try service.revoke(staffID: staffID, from: grantee, at: now)
     }
 
     /// The record as JSON (described as `StaffRecord` in the OpenAPI document). Entries have the shape

@@ -26,7 +26,7 @@ enum StaffPage {
     }
 
     /// The whole page (for use without a page shell).
-    static func render(_ record: StaffRecord, csrf: String, state: FormState? = nil, flash: String? = nil,
+    static func render(_ record: StaffRecord, csrf: String?, state: FormState? = nil, flash: String? = nil,
                        now: Timestamp) -> String {
         var html = HTMLWriter()
         html.element("main", ["id": "main"]) { $0.raw(content(record, csrf: csrf, state: state, flash: flash, now: now)) }
@@ -34,7 +34,7 @@ enum StaffPage {
     }
 
     /// The page's content: the heading, then each part under its own `h2`.
-    static func content(_ record: StaffRecord, csrf: String, state: FormState?, flash: String?,
+    static func content(_ record: StaffRecord, csrf: String?, state: FormState?, flash: String?,
                         now: Timestamp) -> String {
         let zone = TimeZone(identifier: record.timeZone) ?? TimeZone(identifier: "UTC")!
         var html = HTMLWriter()
@@ -69,7 +69,7 @@ enum StaffPage {
         }
     }
 
-    private static func problems(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String, state: FormState?) {
+    private static func problems(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String?, state: FormState?) {
         html.element("section", ["aria-labelledby": "problem-title"]) { html in
             html.element("h2", ["id": "problem-title"], text: "Report a problem")
             html.element("p", text: "Press the button of a system that is not working for you. It is recorded in the "
@@ -98,7 +98,7 @@ enum StaffPage {
         }
     }
 
-    private static func entryForm(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String, state: FormState?) {
+    private static func entryForm(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String?, state: FormState?) {
         html.element("section", ["aria-labelledby": "entry-title"]) { html in
             html.element("h2", ["id": "entry-title"], text: "Log time lost or extra work")
             html.element("p", text: "Each entry goes into your own report and is linked to any incident that overlaps it "
@@ -240,7 +240,7 @@ enum StaffPage {
         }
     }
 
-    private static func sharing(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String, state: FormState?,
+    private static func sharing(_ html: inout HTMLWriter, _ record: StaffRecord, csrf: String?, state: FormState?,
                                 zone: TimeZone) {
         let formatter = StatusPage.formatter(zone)
         html.element("section", ["aria-labelledby": "share-title"]) { html in
@@ -414,7 +414,9 @@ enum StaffPage {
                      text: label)
     }
 
-    private static func hidden(_ html: inout HTMLWriter, csrf: String) {
+    /// The session's CSRF token; a request with a bearer token has none and needs none.
+    private static func hidden(_ html: inout HTMLWriter, csrf: String?) {
+        guard let csrf else { return }
         html.void("input", ["type": "hidden", "name": "csrf", "value": csrf])
     }
 
@@ -468,7 +470,7 @@ enum StaffPage {
     }
 
     /// Errors: a thick bar and the word "Error", never the colour alone.
-    private static let extraCSS = """
+    static let extraCSS = """
 
         main { max-width: 60em; }
         form.problem { border-left: 4px solid #505a5f; padding-left: 8pt; margin: 0 0 10pt; }
