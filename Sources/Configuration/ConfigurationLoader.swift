@@ -9,6 +9,10 @@ public struct DaemonSettings: Hashable, Sendable {
     public var listenIsExplicit = false
     public var publicStatus = false
     public var tokensFile: String?
+    /// `SecureCookies=yes`: mark the browser session cookie `Secure` (when a TLS reverse proxy is in front).
+    public var secureCookies = false
+    /// `SessionIdleMinutes=`: a browser session unused this long ends (5 to 720; sessions end after 12 h anyway).
+    public var sessionIdleMinutes = 480
     /// Records held in memory while the failure log cannot be written (disk full, read-only, locked).
     public var maximumBufferedRecords = 1_000_000
     /// How long each category of the log is kept (`[Retention]`).
@@ -165,7 +169,8 @@ public enum ConfigurationLoader {
                 continue
             }
             var reader = SectionReader(file: keyFile.path, section: section,
-                                       knownKeys: ["Listen", "PublicStatus", "TokensFile", "MaxBufferedEvents"])
+                                       knownKeys: ["Listen", "PublicStatus", "TokensFile", "MaxBufferedEvents",
+                                                   "SecureCookies", "SessionIdleMinutes"])
             if let listen = reader.string("Listen") {
                 if ListenAddress.isValid(listen) {
                     settings.listen = listen
@@ -176,6 +181,9 @@ public enum ConfigurationLoader {
             }
             settings.publicStatus = reader.boolean("PublicStatus") ?? false
             settings.tokensFile = reader.string("TokensFile")
+            settings.secureCookies = reader.boolean("SecureCookies") ?? false
+            settings.sessionIdleMinutes = reader.integer("SessionIdleMinutes", range: 5...720)
+                ?? settings.sessionIdleMinutes
             settings.maximumBufferedRecords = reader.integer("MaxBufferedEvents", range: 1000...50_000_000)
                 ?? settings.maximumBufferedRecords
             errors += reader.errors

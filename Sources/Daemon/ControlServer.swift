@@ -23,14 +23,17 @@ final class ControlServer: @unchecked Sendable {
     private let stopSignal: WakeUp
     private let live: Mutex<Live>
     private let writer: LogWriter
+    private let heartbeats: HeartbeatLedger
     private let logger: Logger
     private let done = DispatchSemaphore(value: 0)
 
-    init(stateDirectory: String, live: Live, writer: LogWriter, logger: Logger) throws(SystemError) {
+    init(stateDirectory: String, live: Live, writer: LogWriter, heartbeats: HeartbeatLedger,
+         logger: Logger) throws(SystemError) {
         socket = try UnixDatagramSocket(bindingTo: Self.socketPath(stateDirectory: stateDirectory))
         stopSignal = try WakeUp()
         self.live = Mutex(live)
         self.writer = writer
+        self.heartbeats = heartbeats
         self.logger = logger
     }
 
@@ -78,15 +81,12 @@ final class ControlServer: @unchecked Sendable {
             return writer.health ?? "ok"
         case "heartbeat":
             guard let id = object["probe"] as? String else { throw CommandFailure(code: .usage, message: "no probe given") }
-            guard let probe = configuration.probes.first(where: { $0.id == id }) else {
-                throw CommandFailure(code: .dataError, message: "there is no probe '\(id)' in \(configuration.directory)")
+            switch heartbeats.deliver(id, configuration: configuration, engine: engine, at: now) {
+            case .recorded(let message): return message
+            case .unknownProbe(let message), .notHeartbeatProbe(let message):
+                throw CommandFailure(code: .dataError, message: message)
+            case .unavailable(let message): throw CommandFailure(code: .failure, message: message)
             }
-            guard case .heartbeat = probe.check else {
-                throw CommandFailure(code: .dataError,
-                                     message: "probe '\(id)' is Kind=\(probe.check.kindName), not Kind=heartbeat")
-            }
-            engine?.deliver(.heartbeat(probeID: id, at: now))
-            return "heartbeat for \(id) recorded at \(now.iso8601)"
         case "report":
             return try Self.recordProblem(system: object["system"] as? String ?? "", site: object["site"] as? String ?? "",
                                           by: object["by"] as? String ?? "", text: object["text"] as? String,

@@ -30,6 +30,7 @@ final class DaemonRunner {
     private var engine: ProbeEngine?
     private var writer: LogWriter?
     private var control: ControlServer?
+    private var heartbeats: HeartbeatLedger?
     private var retention: RetentionService?
     private var continuity: ContinuityWatcher?
     private var web: WebService?
@@ -83,6 +84,8 @@ final class DaemonRunner {
         }
         writer.start()
         self.writer = writer
+        let heartbeats = HeartbeatLedger(stateDirectory: store.stateDirectory, logger: logger.named("heartbeats"))
+        self.heartbeats = heartbeats
         writer.record([
             .configuration(site: configuration.site, probes: configuration.probes),
             .event(kind: EventKind.daemonStarted, at: .now, payload: [
@@ -94,7 +97,7 @@ final class DaemonRunner {
         ])
         do {
             web = try WebService.startIfPossible(configuration: configuration, stateDirectory: store.stateDirectory,
-                                                 writer: writer, logger: logger.named("web"))
+                                                 writer: writer, heartbeats: heartbeats, logger: logger.named("web"))
         } catch {
             writer.close()
             throw error
@@ -110,7 +113,7 @@ final class DaemonRunner {
         do {
             let control = try ControlServer(stateDirectory: store.stateDirectory,
                                             live: .init(engine: engine, configuration: configuration), writer: writer,
-                                            logger: logger.named("control"))
+                                            heartbeats: heartbeats, logger: logger.named("control"))
             control.start()
             self.control = control
         } catch {
@@ -190,6 +193,7 @@ final class DaemonRunner {
         let writer = self.writer!
         let engine = try ProbeEngine(probes: configuration.probes, restored: restored,
                                      maintenance: configuration.maintenanceSchedule,
+                                     lastHeartbeats: heartbeats?.lastCalls ?? [:],
                                      logger: logger.named("prober")) { outcomes in
             writer.record(outcomes.map { .outcome($0) })
         }

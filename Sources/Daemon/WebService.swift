@@ -30,7 +30,7 @@ final class WebService: @unchecked Sendable {
 
     /// Binds the address; a failure names it. A bad tokens file is logged (file:line) and accepts no token.
     init(configuration: SiteConfiguration, stateDirectory: String, writer: LogWriter, engine: ProbeEngine?,
-         logger: Logger, limits: ServerLimits = ServerLimits()) throws(CommandFailure) {
+         heartbeats: HeartbeatLedger, logger: Logger, limits: ServerLimits = ServerLimits()) throws(CommandFailure) {
         let settings = configuration.daemon
         guard let address = ListenAddress(settings.listen) else {
             throw CommandFailure(code: .dataError, message: "Listen=\(settings.listen) is not host:port")
@@ -46,7 +46,12 @@ final class WebService: @unchecked Sendable {
             probeLoopAge: { [live] in
                 live.state.withLock { $0.engine }.map { SystemClock.monotonicNanoseconds() - $0.lastHeartbeat }
             },
-            heartbeat: { [live] probe in Self.heartbeat(probe, live: live) })
+            heartbeat: { [live] probe in
+                let (engine, configuration) = live.state.withLock { ($0.engine, $0.configuration) }
+                return heartbeats.deliver(probe, configuration: configuration, engine: engine, at: .now)
+            })
+        environment.secureCookies = settings.secureCookies
+        environment.sessionIdleMinutes = settings.sessionIdleMinutes
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
@@ -79,11 +84,11 @@ final class WebService: @unchecked Sendable {
     /// logged and the daemon carries on without a web surface, since probing and logging matter more and a
     /// site with no courtwatch.conf never asked for port 8080.
     static func startIfPossible(configuration: SiteConfiguration, stateDirectory: String, writer: LogWriter,
-                                logger: Logger) throws(CommandFailure) -> WebService? {
+                                heartbeats: HeartbeatLedger, logger: Logger) throws(CommandFailure) -> WebService? {
         let service: WebService
         do {
             service = try WebService(configuration: configuration, stateDirectory: stateDirectory, writer: writer,
-                                     engine: nil, logger: logger)
+                                     engine: nil, heartbeats: heartbeats, logger: logger)
         } catch {
             guard configuration.daemon.listenIsExplicit || error.code == .dataError else {
                 logger.error("\(error.message); carrying on without it (set Listen= in courtwatch.conf)")
@@ -187,19 +192,5 @@ final class WebService: @unchecked Sendable {
         case .noPermission: return ServiceFailure(status: 403, code: "not-shared", detail: sentence)
         case .success, .failure: return ServiceFailure(status: 503, code: "log-unavailable", detail: sentence)
         }
-    }
-
-    private static func heartbeat(_ id: String, live: LiveBox) -> HeartbeatOutcome {
-        let (engine, configuration) = live.state.withLock { ($0.engine, $0.configuration) }
-        guard let probe = configuration.probes.first(where: { $0.id == id }) else {
-            return .unknownProbe("there is no probe '\(id)' in \(configuration.directory)")
-        }
-        guard case .heartbeat = probe.check else {
-            return .notHeartbeatProbe("probe '\(id)' is Kind=\(probe.check.kindName), not Kind=heartbeat")
-        }
-        guard let engine else { return .unavailable("the prober is not running") }
-        let now = Timestamp.now
-        engine.deliver(.heartbeat(probeID: id, at: now))
-        return .recorded("heartbeat for \(id) recorded at \(now.iso8601)")
     }
 }

@@ -18,6 +18,9 @@ public struct FlapDetector: Sendable, Hashable {
     public let policy: Policy
     private var history: [Bool] = []
     public private(set) var isFlapping = false
+    /// Flapping was carried over a restart or reload with no history: it ends only once a full window of
+    /// new results says so, not at the first result (whose percentage of an empty history is 0).
+    private var resumed = false
 
     public init(policy: Policy = Policy()) {
         self.policy = policy
@@ -36,14 +39,21 @@ public struct FlapDetector: Sendable, Hashable {
         return weighted / Double(policy.window - 1) * 100
     }
 
-    /// After a restart while flapping: start as flapping, so the open FLAPPING incident is closed by
-    /// results rather than left open.
-    mutating func resumeFlapping() { isFlapping = true }
+    /// After a restart or reload while flapping: start as flapping, so the open FLAPPING incident is closed
+    /// by a full window of results rather than left open, or closed by the first one.
+    mutating func resumeFlapping() {
+        isFlapping = true
+        resumed = true
+    }
 
     /// Records whether the probe answered; returns true when `isFlapping` changed.
     public mutating func record(answered: Bool) -> Bool {
         history.append(answered)
         if history.count > policy.window { history.removeFirst(history.count - policy.window) }
+        if resumed {
+            guard history.count >= policy.window else { return false }
+            resumed = false
+        }
         let percentage = changePercentage
         if !isFlapping && percentage > policy.high {
             isFlapping = true

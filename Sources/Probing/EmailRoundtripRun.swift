@@ -4,15 +4,18 @@ import Sockets
 import Monitoring
 
 /// One run of an `email-roundtrip` probe: submit a canary over SMTP, poll INBOX over IMAP every
-/// `RetryInterval=` until it arrives or `Deadline=` passes, then delete it. Nothing of the message is kept
-/// but its tag. The run ends by `startedMono + Deadline + Timeout` at the latest: every transfer's timeout is
+/// `RetryInterval=` until it arrives or `Deadline=` passes, then delete it — together with any canary an
+/// earlier run of the same probe left behind (one that arrived after its deadline, or whose deletion
+/// failed), so the mailbox never fills with them. Nothing of the message is kept but its tag. The run ends by `startedMono + Deadline + Timeout` at the latest: every transfer's timeout is
 /// clamped to what is left of that.
 final class EmailRoundtripRun: TransferSequence {
     private enum Stage {
         case submit
         case search
         /// Cleanup after the canary was found; `delivered` is the run's result whatever cleanup does.
-        case flagDeleted(uid: String, delivered: Observation)
+        /// First every canary of this probe (earlier runs' leftovers too), then flag them and expunge.
+        case sweep(uid: String, delivered: Observation)
+        case flagDeleted(uids: [String], delivered: Observation)
         case expunge(delivered: Observation)
     }
 
@@ -53,8 +56,10 @@ final class EmailRoundtripRun: TransferSequence {
             try easy.setUpload(Array(message().utf8))
         case .search:
             try configureMailbox(easy, command: "UID SEARCH HEADER X-Courtwatch-Canary \(tag)")
-        case .flagDeleted(let uid, _):
-            try configureMailbox(easy, command: "UID STORE \(uid) +FLAGS (\\Deleted)")
+        case .sweep:
+            try configureMailbox(easy, command: "UID SEARCH HEADER X-Courtwatch-Probe \"\(probeMark)\"")
+        case .flagDeleted(let uids, _):
+            try configureMailbox(easy, command: "UID STORE \(uids.joined(separator: ",")) +FLAGS (\\Deleted)")
         case .expunge:
             try configureMailbox(easy, command: "EXPUNGE")
         }
@@ -73,13 +78,18 @@ final class EmailRoundtripRun: TransferSequence {
                 if now >= pollDeadline { return .done(notDelivered()) }
                 return .done(failure(error, doing: "searching \(check.readURL) for the canary"))
             }
-            if let uid = Self.firstUID(inSearchResponse: easy.body) {
+            if let uid = Self.uids(inSearchResponse: easy.body).first {
                 let delivered = success(latencyNanoseconds: now - submittedMono)
-                return cleanUp(next: .flagDeleted(uid: uid, delivered: delivered), delivered: delivered, now: now)
+                return cleanUp(next: .sweep(uid: uid, delivered: delivered), delivered: delivered, now: now)
             }
             if now >= pollDeadline { return .done(notDelivered()) }
             let wait = min(probe.retryInterval.nanoseconds, pollDeadline - now)
             return .next(after: .nanoseconds(wait))
+        case .sweep(let uid, let delivered):
+            // If the wider search fails, this run's own canary is still deleted.
+            let found = error == nil ? Self.uids(inSearchResponse: easy.body) : []
+            let uids = found.contains(uid) ? found : [uid] + found
+            return cleanUp(next: .flagDeleted(uids: uids, delivered: delivered), delivered: delivered, now: now)
         case .flagDeleted(_, let delivered):
             // Cleanup is best effort: the canary was delivered whatever happens to its deletion.
             return error == nil ? cleanUp(next: .expunge(delivered: delivered), delivered: delivered, now: now)
@@ -115,6 +125,7 @@ final class EmailRoundtripRun: TransferSequence {
             "Message-ID: <courtwatch.\(tag)@\(domain)>",
             "Subject: courtwatch canary \(tag)",
             "X-Courtwatch-Canary: \(tag)",
+            "X-Courtwatch-Probe: \(probeMark)",
             "",
             "Delivery canary sent by courtwatch (probe \(probe.id)); it deletes this message when it arrives.",
         ]
@@ -146,16 +157,31 @@ final class EmailRoundtripRun: TransferSequence {
         return observation
     }
 
-    /// The first UID of an untagged `* SEARCH 17 18` line, or nil when the search found nothing.
-    static func firstUID(inSearchResponse body: [UInt8]) -> String? {
+    /// Names this probe's canaries for the sweep: `probe=ID; host=HOST;`, delimited so that a search for one
+    /// probe's (IMAP SEARCH HEADER matches substrings) never finds another's whose ID begins the same way. The
+    /// host name is part of it so two installations sharing a mailbox with the same probe ID never sweep each
+    /// other's canary in flight (runs of one probe on one host never overlap, so its leftovers are never in
+    /// flight).
+    var probeMark: String { "probe=\(probe.id); host=\(Self.hostName);" }
+
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Only what is safe inside a quoted IMAP string and a header.
+        let safe = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+        return safe.isEmpty ? "unknown" : safe
+    }()
+
+    /// The UIDs of untagged `* SEARCH 17 18` lines, in order; empty when the search found nothing.
+    static func uids(inSearchResponse body: [UInt8]) -> [String] {
+        var found: [String] = []
         for line in String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let words = line.split(separator: " ")
             guard words.count >= 3, words[0] == "*", words[1].uppercased() == "SEARCH" else { continue }
-            if let uid = words[2...].first(where: { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) {
-                return String(uid)
-            }
+            found += words[2...].filter { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }.map(String.init)
         }
-        return nil
+        return found
     }
 
     /// `Sun, 22 Nov 2026 03:50:15 +0000`.

@@ -1,4 +1,5 @@
 import Monitoring
+import Sockets
 
 /// A check that runs on the engine's loop with its own non-blocking socket (DNS, ICMP): the engine watches
 /// its descriptor with epoll and calls it back; it never blocks and never starts a thread.
@@ -14,6 +15,13 @@ protocol NativeCheck: AnyObject {
     func tick(now: Int64) -> Observation?
     /// Releases the socket. Called once, after completion or at shutdown.
     func close()
+    /// The descriptor to watch now and for what, when it is no longer the one `start` returned for reading:
+    /// a DNS run moves to a TCP socket after a truncated UDP reply. The engine follows after every call.
+    var watching: (descriptor: Int32, readiness: Readiness)? { get }
+}
+
+extension NativeCheck {
+    var watching: (descriptor: Int32, readiness: Readiness)? { nil }
 }
 
 /// Which probe kinds run as native checks, and how to make one for a run.

@@ -7,8 +7,11 @@ struct PassiveState {
     private var reports: [String: [(reporter: String, at: Timestamp)]] = [:]
     private let startedAt: Timestamp
 
-    init(startedAt: Timestamp) {
+    /// - Parameter lastHeartbeats: calls recorded before a restart (`HeartbeatLedger`), so the grace period
+    ///   runs from the last real call rather than from this start.
+    init(startedAt: Timestamp, lastHeartbeats: [String: Timestamp] = [:]) {
         self.startedAt = startedAt
+        lastHeartbeat = lastHeartbeats
     }
 
     /// Records a signal; returns the indexes of the probes it concerns (to evaluate at once).

@@ -72,15 +72,19 @@ public final class ProbeEngine: @unchecked Sendable {
         var startedMono: Int64
         /// Set when one run is several transfers; `work` then holds the handle it reuses.
         var sequence: (any TransferSequence)? = nil
+        /// What a native check's descriptor is watched for.
+        var nativeReadiness: Readiness = .readable
     }
 
     /// - Parameters:
     ///   - restored: states recorded before a restart, so an open incident is not opened twice.
     ///   - maintenance: planned windows, applied to results as they arrive.
     ///   - maxInFlight: the most probes running at once; the rest wait their turn (0: no limit).
+    ///   - lastHeartbeats: heartbeat probes' last calls before a restart or reload.
     public init(probes: [ProbeDefinition], restored: [String: (state: ProbeState, since: Timestamp?)] = [:],
                 maintenance: MaintenanceSchedule = MaintenanceSchedule(), mode: Mode = .continuous,
-                maxInFlight: Int = 0, logger: Logger, sink: @escaping Sink) throws {
+                maxInFlight: Int = 0, lastHeartbeats: [String: Timestamp] = [:], logger: Logger,
+                sink: @escaping Sink) throws {
         CurlGlobal.initialize()
         self.probes = probes
         self.mode = mode
@@ -89,7 +93,8 @@ public final class ProbeEngine: @unchecked Sendable {
         self.sink = sink
         monitor = SiteMonitor(probes: probes, restored: restored, maintenance: maintenance)
         scheduledDue = Array(repeating: nil, count: probes.count)
-        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()))
+        passive = PassiveState(startedAt: Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()),
+                               lastHeartbeats: lastHeartbeats)
         epoll = try Epoll(capacity: 1024)
         wakeUp = try WakeUp()
         multi = CurlMulti()
@@ -319,14 +324,42 @@ public final class ProbeEngine: @unchecked Sendable {
         guard let run = inFlight[index], case .native(let check, _) = run.work else { return }
         if let observation = check.readable(now: SystemClock.monotonicNanoseconds()) {
             completeNative(index, run, observation)
+        } else {
+            followNative(index)
         }
     }
 
     private func tickNatives(now: Int64) {
         for (index, run) in inFlight {
             guard case .native(let check, _) = run.work, check.wakeAt <= now else { continue }
-            if let observation = check.tick(now: now) { completeNative(index, run, observation) }
+            if let observation = check.tick(now: now) {
+                completeNative(index, run, observation)
+            } else {
+                followNative(index)
+            }
         }
+    }
+
+    /// Watches what a native check now waits on (another socket, or writability), if that changed.
+    private func followNative(_ index: Int) {
+        guard var run = inFlight[index], case .native(let check, let descriptor) = run.work,
+              let (next, readiness) = check.watching, next != descriptor || readiness != run.nativeReadiness
+        else { return }
+        if next != descriptor {
+            epoll.unwatch(descriptor)
+            nativeByDescriptor.removeValue(forKey: descriptor)
+        }
+        do {
+            try epoll.watch(next, for: readiness)
+        } catch {
+            completeNative(index, run, Observation(probeID: probes[index].id, at: run.startedAt, failure: FailureEvidence(
+                failureClass: .internalError, message: "could not watch its socket: \(error)")))
+            return
+        }
+        nativeByDescriptor[next] = index
+        run.work = .native(check, descriptor: next)
+        run.nativeReadiness = readiness
+        inFlight[index] = run
     }
 
     private func completeNative(_ index: Int, _ run: Run, _ observation: Observation) {

@@ -75,12 +75,12 @@ import Testing
     }
 
     @Test func aMalformedSiteReplyAndAnNXDOMAINReferenceSayTheNameIsGone() throws {
-        try compare(site: DNSProbeTests.answering(flags: 0x0200), reference: Self.nxdomain) {
+        try compare(site: { query in [.reply(query.bytes)] }, reference: Self.nxdomain) {
             site, reference, observation, _ in
             let failure = try #require(observation?.failure)
             #expect(failure.failureClass == .protocolError)
-            #expect(failure.message == "site resolver \(site.address) failed (unusable reply: reply truncated "
-                + "(TC bit set)) and reference \(reference.address) says NXDOMAIN: the name is gone")
+            #expect(failure.message == "site resolver \(site.address) failed (unusable reply: QR bit is 0: the "
+                + "message is a query, not a reply) and reference \(reference.address) says NXDOMAIN: the name is gone")
         }
     }
 

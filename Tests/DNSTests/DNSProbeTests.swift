@@ -157,24 +157,20 @@ import Testing
 
     // MARK: Malformed replies
 
-    @Test func aTruncatedReplyAndGarbageBehindOurIDAreProtocolErrorsSayingWhatIsWrong() throws {
-        let truncated = try TestDNSServer(behaviour: Self.answering(flags: 0x0200))
+    @Test func garbageBehindOurIDIsAProtocolErrorSayingWhatIsWrong() throws {
         let garbage = try TestDNSServer(behaviour: { query in
             [.reply(Wire.header(id: query.id, flags: 0x8180, answers: 5) + query.question
                 + Array(repeating: 0xFF, count: 10))]
         })
         let echo = try TestDNSServer(behaviour: { query in [.reply(query.bytes)] })
         defer {
-            truncated.stop()
             garbage.stop()
             echo.stop()
         }
         let (collector, _) = try DNSHarness.runOnce([
-            DNSHarness.probe("tc", server: truncated), DNSHarness.probe("junk", server: garbage),
-            DNSHarness.probe("echo", server: echo),
+            DNSHarness.probe("junk", server: garbage), DNSHarness.probe("echo", server: echo),
         ])
         let expected = [
-            "tc": "\(truncated.address) sent an unusable reply: reply truncated (TC bit set)",
             "junk": "\(garbage.address) sent an unusable reply: answer 1 name: compression pointer at offset 30 points "
                 + "to offset 16383, past the end of the 40-byte message",
             "echo": "\(echo.address) sent an unusable reply: QR bit is 0: the message is a query, not a reply",
@@ -184,6 +180,65 @@ import Testing
             #expect(failure.failureClass == .protocolError)
             #expect(failure.message == message)
         }
+    }
+
+    // MARK: Truncated replies: asked again over TCP (RFC 7766)
+
+    /// Forty addresses: more than a 512-byte datagram holds, so the UDP reply is truncated and empty.
+    static let manyAddresses: @Sendable (ReceivedQuery) -> [[UInt8]] = { _ in
+        (1...40).map { Wire.record(type: Wire.a, data: [192, 0, 2, UInt8($0)]) }
+    }
+
+    @Test func aTruncatedReplyIsAskedAgainOverTCPAndJudgedOnTheWholeAnswer() throws {
+        let server = try TestDNSServer(behaviour: Self.answering(flags: 0x0200), tcp: { query in
+            .reply(Wire.reply(to: query, records: Self.manyAddresses(query)))
+        })
+        defer { server.stop() }
+        let (collector, _) = try DNSHarness.runOnce([
+            DNSHarness.probe("big", server: server, expect: "192.0.2.37"),
+            DNSHarness.probe("missing", server: server, expect: "192.0.2.99"),
+        ])
+        #expect(collector.of("big").first?.observation.failure == nil)
+        #expect(collector.of("big").first?.state == .up)
+        let failure = try #require(collector.of("missing").first?.observation.failure)
+        #expect(failure.failureClass == .dns)
+        #expect(failure.message.hasPrefix("\(server.address) answers example.test A with A 192.0.2.1, A 192.0.2.2, "))
+        #expect(server.queryCount == 2)
+        #expect(server.tcpQueryCount == 2)
+    }
+
+    @Test func aTruncatedReplyWithNothingOnTCPOrACutTCPReplyFailsSayingSo() throws {
+        let refused = try TestDNSServer(behaviour: Self.answering(flags: 0x0200))
+        // Says 200 bytes follow, sends 10, hangs up.
+        let cut = try TestDNSServer(behaviour: Self.answering(flags: 0x0200), tcp: { query in
+            .raw([0, 200] + Array(Wire.reply(to: query).prefix(10)))
+        })
+        let stillTruncated = try TestDNSServer(behaviour: Self.answering(flags: 0x0200), tcp: { query in
+            .reply(Wire.reply(to: query, extraFlags: 0x0200))
+        })
+        defer {
+            refused.stop()
+            cut.stop()
+            stillTruncated.stop()
+        }
+        let (collector, _) = try DNSHarness.runOnce([
+            DNSHarness.probe("refused", server: refused), DNSHarness.probe("cut", server: cut),
+            DNSHarness.probe("still", server: stillTruncated),
+        ])
+        let expected: [String: (FailureClass, String)] = [
+            "refused": (.connect, "\(refused.address) sent a truncated reply (TC bit set); asked again over TCP, it "
+                        + "cannot connect over TCP: Connection refused"),
+            "cut": (.protocolError, "\(cut.address) sent a truncated reply (TC bit set); asked again over TCP, it "
+                    + "closed the TCP connection after 12 of 202 bytes"),
+            "still": (.protocolError, "\(stillTruncated.address) sent an unusable reply over TCP: reply truncated "
+                      + "(TC bit set)"),
+        ]
+        for (id, (failureClass, message)) in expected {
+            let failure = try #require(collector.of(id).first?.observation.failure)
+            #expect(failure.failureClass == failureClass, "\(id)")
+            #expect(failure.message == message)
+        }
+        #expect(cut.tcpQueryCount == 1)
     }
 
     // MARK: Datagrams that are not the reply

@@ -22,7 +22,16 @@ enum ServerAction: Sendable {
     case replyFromOtherPort([UInt8])
 }
 
+/// What the test server does with a query that came over TCP.
+enum TCPServerAction: Sendable {
+    /// Send this message with its two-byte length prefix, then close.
+    case reply([UInt8])
+    /// Send these raw bytes (no prefix added), then close: a cut-off or lying reply.
+    case raw([UInt8])
+}
+
 /// A tiny UDP DNS server on loopback for tests: one thread, a behaviour per test, stopped by the test.
+/// With a TCP behaviour it also listens on TCP on the same port (RFC 7766's retry after truncation).
 /// Only ever binds 127.0.0.1 or ::1.
 final class TestDNSServer: @unchecked Sendable {
     // @unchecked: the descriptors and behaviour are fixed after init; `running` and `served` are synchronized.
@@ -37,6 +46,11 @@ final class TestDNSServer: @unchecked Sendable {
     private let descriptor: Int32
     private let otherDescriptor: Int32
     private let behaviour: @Sendable (ReceivedQuery) -> [ServerAction]
+    private let tcpBehaviour: (@Sendable (ReceivedQuery) -> TCPServerAction)?
+    private let listener: Int32?
+    private let tcpServed = Atomic<Int>(0)
+    /// Queries received over TCP so far.
+    var tcpQueryCount: Int { tcpServed.load(ordering: .relaxed) }
     private let running = Atomic<Bool>(true)
     private let served = Atomic<Int>(0)
     private let loopDone = DispatchSemaphore(value: 0)
@@ -48,7 +62,8 @@ final class TestDNSServer: @unchecked Sendable {
     var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     var otherAddress: String { host.contains(":") ? "[\(host)]:\(otherPort)" : "\(host):\(otherPort)" }
 
-    init(host: String = "127.0.0.1", behaviour: @escaping @Sendable (ReceivedQuery) -> [ServerAction]) throws {
+    init(host: String = "127.0.0.1", behaviour: @escaping @Sendable (ReceivedQuery) -> [ServerAction],
+         tcp tcpBehaviour: (@Sendable (ReceivedQuery) -> TCPServerAction)? = nil) throws {
         precondition(host == "127.0.0.1" || host == "::1", "test servers stay on loopback")
         self.host = host
         (descriptor, port) = try Self.bind(host)
@@ -58,6 +73,19 @@ final class TestDNSServer: @unchecked Sendable {
             Glibc.close(descriptor)
             throw error
         }
+        if tcpBehaviour != nil {
+            do {
+                listener = try Self.bind(host, port: port, type: SOCK_STREAM).0
+                Glibc.listen(listener!, 8)
+            } catch {
+                Glibc.close(descriptor)
+                Glibc.close(otherDescriptor)
+                throw error
+            }
+        } else {
+            listener = nil
+        }
+        self.tcpBehaviour = tcpBehaviour
         self.behaviour = behaviour
         let thread = Thread { [self] in serve() }
         thread.name = "test-dns-\(port)"
@@ -77,6 +105,7 @@ final class TestDNSServer: @unchecked Sendable {
         loopDone.wait()
         Glibc.close(descriptor)
         Glibc.close(otherDescriptor)
+        if let listener { Glibc.close(listener) }
     }
 
     /// Whether this machine can bind a UDP socket on ::1 (containers often have no IPv6).
@@ -92,8 +121,11 @@ final class TestDNSServer: @unchecked Sendable {
         // that forgot to stop its server.
         for _ in 0..<12_000 {
             guard running.load(ordering: .relaxed) else { break }
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0 else { continue }
+            var pollers = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: listener ?? -1, events: Int16(POLLIN), revents: 0)]
+            guard poll(&pollers, 2, 50) > 0 else { continue }
+            if pollers[1].revents != 0 { serveTCP() }
+            guard pollers[0].revents != 0 else { continue }
             var buffer = [UInt8](repeating: 0, count: 2048)
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -122,6 +154,31 @@ final class TestDNSServer: @unchecked Sendable {
         }
     }
 
+    /// One TCP connection: read the length-prefixed query (2 s limit), answer as the behaviour says, close.
+    private func serveTCP() {
+        guard let listener, let tcpBehaviour else { return }
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        defer { Glibc.close(connection) }
+        var limit = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        for _ in 0..<16 {
+            if received.count >= 2, received.count >= 2 + (Int(received[0]) << 8 | Int(received[1])) { break }
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return }
+            received += buffer.prefix(count)
+        }
+        guard received.count > 2, let query = Self.parse(Array(received.dropFirst(2))) else { return }
+        tcpServed.add(1, ordering: .relaxed)
+        let bytes: [UInt8] = switch tcpBehaviour(query) {
+        case .reply(let message): [UInt8(message.count >> 8), UInt8(message.count & 0xFF)] + message
+        case .raw(let raw): raw
+        }
+        _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
     /// The ID and question of a query (uncompressed, as courtwatch sends it); nil for anything else.
     static func parse(_ bytes: [UInt8]) -> ReceivedQuery? {
         guard bytes.count >= 17 else { return nil }
@@ -140,21 +197,23 @@ final class TestDNSServer: @unchecked Sendable {
                              type: type)
     }
 
-    private static func bind(_ host: String) throws -> (Int32, UInt16) {
+    private static func bind(_ host: String, port: UInt16 = 0, type: __socket_type = SOCK_DGRAM) throws -> (Int32, UInt16) {
         let ipv6 = host.contains(":")
-        let descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var storage = sockaddr_storage()
         var length: socklen_t
         if ipv6 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
             _ = inet_pton(AF_INET6, host, &address.sin6_addr)
             withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in6.self) }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
             _ = inet_pton(AF_INET, host, &address.sin_addr)
             withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in.self) }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)

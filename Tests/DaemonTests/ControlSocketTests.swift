@@ -1,5 +1,6 @@
 import FailureLog
 import Foundation
+import Monitoring
 import TestSupport
 import Testing
 
@@ -41,6 +42,37 @@ import Testing
         let offline = try CourtwatchProcess.run(["heartbeat", "nightly-export", "--state", state])
         #expect(offline.code == 1)
         #expect(offline.stderr.contains("no courtwatch daemon is listening on \(state)/control.sock"))
+    }
+
+    /// A call acknowledged before a restart is kept (STATE/heartbeats): the restarted daemon counts the grace
+    /// period from that call, not from its own start, and says when the last call was.
+    @Test func aHeartbeatSurvivesARestart() throws {
+        let directory = TemporaryDirectory()
+        let config = SiteFixture.write(in: directory, probes: [
+            "nightly.probe": "[Probe]\nID=nightly-export\nKind=heartbeat\nPeriod=2s\nGrace=1s\nInterval=200ms\n",
+        ])
+        let state = directory.subpath("state")
+        var daemon = try CourtwatchProcess(["run", "--config", config, "--state", state])
+        #expect(try eventually { try states(state)["nightly-export"] == "up" })
+        let call = try CourtwatchProcess.run(["heartbeat", "nightly-export", "--state", state])
+        #expect(call.code == 0)
+        let ledger = try String(contentsOfFile: state + "/heartbeats", encoding: .utf8)
+        let fields = ledger.split(separator: " ")
+        #expect(fields.first == "nightly-export")
+        let calledAt = Timestamp(millisecondsSinceEpoch: Int64(fields.last?.dropLast() ?? "") ?? 0)
+        #expect(call.stdout.contains(calledAt.iso8601))
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: .seconds(10)) == 0)
+
+        // A damaged line beside the real one is skipped, not fatal.
+        try (ledger + "garbage-line\n").write(toFile: state + "/heartbeats", atomically: true, encoding: .utf8)
+        daemon = try CourtwatchProcess(["run", "--config", config, "--state", state])
+        defer { daemon.signal(SIGTERM); _ = daemon.wait(timeout: .seconds(10)) }
+        #expect(try eventually { try states(state)["nightly-export"] == "down" }, "\(daemon.standardError)")
+        let cause = try LogReader(store: FailureLogStore(stateDirectory: state)).openIncidents().first?.cause ?? ""
+        #expect(cause.contains("last heartbeat at \(calledAt.iso8601)"), "\(cause)")
+        #expect(!cause.contains("since courtwatch started"))
+        #expect(daemon.standardError.contains("heartbeats:2: not 'PROBE-ID MILLISECONDS'"))
     }
 
     @Test func enoughDistinctStaffReportsOpenAUserReportedIncident() throws {

@@ -48,7 +48,7 @@ import Testing
             writer.start()
             let configuration = try CommandLineTool.loadConfiguration(config)
             service = try WebService(configuration: configuration, stateDirectory: state, writer: writer, engine: nil,
-                                     logger: logger)
+                                     heartbeats: HeartbeatLedger(stateDirectory: state, logger: logger), logger: logger)
             service.start()
         }
 

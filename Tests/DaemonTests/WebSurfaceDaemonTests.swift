@@ -5,8 +5,8 @@ import Testing
 
 /// The daemon serves the web surface on Listen= (port 0 here), with tokens made by `courtwatch token add`.
 @Suite struct WebSurfaceDaemonTests {
-    /// One GET on a fresh loopback connection; returns (status, body) or nil.
-    static func get(port: Int, path: String, token: String? = nil) -> (status: Int, body: String)? {
+    /// One GET (or a bodiless `method`) on a fresh loopback connection; returns (status, body) or nil.
+    static func get(port: Int, path: String, token: String? = nil, method: String = "GET") -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -19,7 +19,8 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        var request = "GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        if method == "POST" { request += "Content-Length: 0\r\n" }
         if let token { request += "Authorization: Bearer \(token)\r\n" }
         request += "\r\n"
         _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -49,6 +50,7 @@ import Testing
         let config = SiteFixture.write(in: directory, probes: [
             "signin.probe": SiteFixture.probe(id: "cp-signin", url: "http://127.0.0.1:\(healthy.port)/",
                                               extra: "System=common-platform"),
+            "nightly.probe": "[Probe]\nID=nightly\nKind=heartbeat\nPeriod=1h\nGrace=10m\n",
         ])
         directory.write("config/courtwatch.conf", "[Daemon]\nListen=127.0.0.1:0\nTokensFile=tokens\n")
         let made = try CourtwatchProcess.run(["token", "add", "--role", "ops", "--subject", "alice", "--config", config])
@@ -76,6 +78,12 @@ import Testing
         #expect(eventually(timeout: .seconds(20)) {
             Self.get(port: port, path: "/api/v1/status", token: token)?.body.contains(#""state":"up""#) == true
         })
+        // A heartbeat through the API is kept in STATE/heartbeats before it is acknowledged.
+        let beat = Self.get(port: port, path: "/api/v1/heartbeat/nightly", token: token, method: "POST")
+        #expect(beat?.status == 200, "\(beat?.body ?? "no answer")")
+        let ledger = (try? String(contentsOfFile: directory.subpath("state") + "/heartbeats", encoding: .utf8)) ?? ""
+        #expect(ledger.hasPrefix("nightly "), "\(ledger)")
+        #expect(Self.get(port: port, path: "/api/v1/heartbeat/cp-signin", token: token, method: "POST")?.status == 409)
         let metrics = Self.get(port: port, path: "/metrics", token: token)
         #expect(metrics?.body.contains(#"courtwatch_probe_success{probe="cp-signin",site="test-site",system="common-platform"} 1"#) == true)
         daemon.signal(SIGTERM)

@@ -79,6 +79,26 @@ import Testing
         #expect(Timeline.incidents(back) == ["open cp down"])
     }
 
+    /// A restart (or reload) while flapping resumes as flapping with no history; the open FLAPPING incident
+    /// must not be resolved by the first steady result, only once a full window of results shows it stopped.
+    @Test func flappingCarriedOverARestartEndsOnlyAfterAFullWindow() {
+        let definition = probe("cp")
+        let window = definition.flapPolicy?.window ?? 0
+        var monitor = SiteMonitor(probes: [definition], restored: ["cp": (state: .flapping, since: Timeline.at(0))])
+        let early = feed(&monitor, (1..<Int64(window)).map { ("cp", $0, .ok) })
+        #expect(Timeline.incidents(early).isEmpty, "resolved after \(Timeline.incidents(early))")
+        #expect(monitor.state(of: "cp")?.state == .flapping)
+        let full = feed(&monitor, [("cp", Int64(window), .ok)])
+        #expect(Timeline.incidents(full) == ["resolve cp flapping"])
+        #expect(monitor.state(of: "cp")?.state == .up)
+
+        // Still flapping after the restart: the window fills with changes and the incident stays open.
+        var still = SiteMonitor(probes: [definition], restored: ["cp": (state: .flapping, since: Timeline.at(0))])
+        let changing = feed(&still, (1...Int64(window * 2)).map { ("cp", $0, $0 % 4 < 2 ? .ok : .failed) })
+        #expect(!Timeline.incidents(changing).contains("resolve cp flapping"))
+        #expect(still.state(of: "cp")?.state == .flapping)
+    }
+
     @Test func aFlappingProbeOpensOneFlappingIncidentNotMany() {
         var monitor = SiteMonitor(probes: [probe("cp")])
         var steps: [(String, Int64, ResultClass)] = []

@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 import Monitoring
-import Probing
+@testable import Probing
 import SimulatedSite
 import Synchronization
 import TestSupport
@@ -16,6 +16,7 @@ import Testing
         struct Message {
             var uid: Int
             var canaryTag: String?
+            var probeMark: String?
             var subject: String?
             var visibleAt: ContinuousClock.Instant?
             var deleted = false
@@ -34,7 +35,8 @@ import Testing
             let visibleAt = deliveryDelay.map { ContinuousClock.now + $0 }
             state.withLock { mailbox in
                 mailbox.messages.append(Message(uid: mailbox.nextUID, canaryTag: header("X-Courtwatch-Canary"),
-                                                subject: header("Subject"), visibleAt: visibleAt))
+                                                probeMark: header("X-Courtwatch-Probe"), subject: header("Subject"),
+                                                visibleAt: visibleAt))
                 mailbox.nextUID += 1
                 mailbox.envelopes += envelope
             }
@@ -47,6 +49,22 @@ import Testing
                 mailbox.messages.filter { message in
                     message.canaryTag == tag && !message.deleted && message.visibleAt.map { $0 <= now } == true
                 }.map(\.uid)
+            }
+        }
+
+        /// UIDs of visible, undeleted messages whose probe header contains `mark` (IMAP: a substring match).
+        func search(probeMark mark: String) -> [Int] {
+            state.withLock { mailbox in
+                mailbox.messages.filter { $0.probeMark?.contains(mark) == true && !$0.deleted }.map(\.uid)
+            }
+        }
+
+        /// Puts a message in the mailbox as if it had arrived earlier (a leftover canary, or someone's mail).
+        func plant(canaryTag: String?, probeMark: String?, subject: String) {
+            state.withLock { mailbox in
+                mailbox.messages.append(Message(uid: mailbox.nextUID, canaryTag: canaryTag, probeMark: probeMark,
+                                                subject: subject, visibleAt: ContinuousClock.now))
+                mailbox.nextUID += 1
             }
         }
 
@@ -141,10 +159,21 @@ import Testing
                     && words[3].uppercased() == "HEADER" && words[4].lowercased() == "x-courtwatch-canary":
                     let found = mailbox.search(tag: words[5]).map(String.init).joined(separator: " ")
                     return "* SEARCH\(found.isEmpty ? "" : " " + found)\r\n\(tag) OK SEARCH completed\r\n"
+                case "UID" where words.count >= 6 && words[2].uppercased() == "SEARCH"
+                    && words[3].uppercased() == "HEADER" && words[4].lowercased() == "x-courtwatch-probe":
+                    let quoted = words[5...].joined(separator: " ")
+                    guard quoted.count >= 2, quoted.hasPrefix("\""), quoted.hasSuffix("\"") else {
+                        return "\(tag) BAD expected a quoted string\r\n"
+                    }
+                    let found = mailbox.search(probeMark: String(quoted.dropFirst().dropLast()))
+                        .map(String.init).joined(separator: " ")
+                    return "* SEARCH\(found.isEmpty ? "" : " " + found)\r\n\(tag) OK SEARCH completed\r\n"
                 case "UID" where words.count >= 6 && words[2].uppercased() == "STORE" && words[4] == "+FLAGS":
-                    guard let uid = Int(words[3]) else { return "\(tag) BAD not a UID\r\n" }
-                    mailbox.flagDeleted(uid: uid)
-                    return "* 1 FETCH (UID \(uid) FLAGS (\\Deleted))\r\n\(tag) OK STORE completed\r\n"
+                    let uids = words[3].split(separator: ",").compactMap { Int($0) }
+                    guard !uids.isEmpty else { return "\(tag) BAD not a UID set\r\n" }
+                    uids.forEach(mailbox.flagDeleted)
+                    return uids.map { "* 1 FETCH (UID \($0) FLAGS (\\Deleted))\r\n" }.joined()
+                        + "\(tag) OK STORE completed\r\n"
                 case "EXPUNGE":
                     mailbox.expunge()
                     return "* 1 EXPUNGE\r\n\(tag) OK EXPUNGE completed\r\n"
@@ -191,6 +220,29 @@ import Testing
         #expect(mailbox.messages.isEmpty, "the canary is expunged once found")
         #expect(mailbox.envelopes.first?.hasPrefix("MAIL FROM:<canary@court.test>") == true)
         #expect(mailbox.envelopes.last == "RCPT TO:<canary-inbox@court.test>")
+    }
+
+    /// Leftovers of earlier runs of the same probe (arrived after their deadline, or their deletion failed)
+    /// go with this run's canary; another probe's canary and ordinary mail stay.
+    @Test func aDeliveredCanarySweepsThisProbesLeftoversAndNothingElse() throws {
+        let mailbox = Mailbox(deliveryDelay: .milliseconds(100))
+        let submit = try smtpServer(mailbox)
+        let read = try imapServer(mailbox)
+        defer { submit.stop(); read.stop() }
+        let definition = try probe(submit: submit, read: read)
+        let mark = "probe=canary; host=\(EmailRoundtripRun.hostName);"
+        mailbox.plant(canaryTag: "old1", probeMark: mark, subject: "courtwatch canary old1")
+        mailbox.plant(canaryTag: "old2", probeMark: mark, subject: "courtwatch canary old2")
+        mailbox.plant(canaryTag: "theirs", probeMark: "probe=canary-2; host=\(EmailRoundtripRun.hostName);",
+                      subject: "courtwatch canary theirs")
+        mailbox.plant(canaryTag: "elsewhere", probeMark: "probe=canary; host=other-court-host;",
+                      subject: "courtwatch canary elsewhere")
+        mailbox.plant(canaryTag: nil, probeMark: nil, subject: "Listing for Monday")
+        let observation = try #require(try runOnce(definition))
+        #expect(observation.failure == nil)
+        #expect(mailbox.envelopes.filter { $0.hasPrefix("MAIL FROM:") }.count == 1, "one canary submitted")
+        #expect(mailbox.messages.map(\.subject) == ["courtwatch canary theirs", "courtwatch canary elsewhere",
+                                                     "Listing for Monday"])
     }
 
     @Test func aCanaryThatNeverArrivesFailsAtTheDeadline() throws {

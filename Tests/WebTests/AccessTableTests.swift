@@ -33,6 +33,9 @@ struct AccessTableTests {
         .staffMe: ([.staff], "never"),
         .staffShare: ([.staff], "never"),
         .staffRevoke: ([.staff], "never"),
+        .signInPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
+        .signIn: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
+        .signOut: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),
@@ -73,6 +76,38 @@ struct AccessTableTests {
                 #expect(response.status == 401, "no token must be refused \(route.rawValue) (PublicStatus=\(publicStatus))")
                 #expect(response.headers["www-authenticate"] == "Bearer realm=\"courtwatch\"")
                 #expect(response.text.contains(#""error":"token-required""#))
+            }
+        }
+    }
+
+    /// The same table through browser sessions: HTML routes take the session like a bearer token (form POSTs
+    /// with the CSRF token), API routes ignore the cookie and answer as they do to no token at all.
+    @Test(arguments: [false, true])
+    func everyRouteForEveryRoleSignedInWithACookie(publicStatus: Bool) throws {
+        let fixture = try WebFixture(publicStatus: publicStatus)
+        var sessions: [Role: SignedIn] = [:]
+        for role in Role.allCases { sessions[role] = try fixture.signIn(role) }
+        // Signing out is tested on its own; here it would end the session the other rows use.
+        for route in RouteID.allCases where route != .signOut {
+            let (roles, anonymous) = try #require(Self.expected[route])
+            for role in Role.allCases {
+                let session = try #require(sessions[role])
+                let response = route.isForm
+                    ? try fixture.postForm(Self.path(route), session, fields: "text=checked")
+                    : try fixture.request(route.method, Self.path(route), body: route.method == "POST" ? "{}" : nil,
+                                          cookie: session.cookie)
+                let allowed = route.isAPI
+                    ? anonymous == "always" || (anonymous == "public-status" && publicStatus)
+                    : roles.contains(role)
+                if allowed {
+                    #expect(response.status != 401 && response.status != 403,
+                            "\(role) with a cookie should be allowed \(route.rawValue): \(response.status) \(response.text)")
+                } else if route.isAPI {
+                    #expect(response.status == 401, "a cookie must not open \(route.rawValue): \(response.status)")
+                } else {
+                    #expect(response.status == 403, "\(role) with a cookie must be refused \(route.rawValue): \(response.status)")
+                    #expect(response.text.contains("role \(role.rawValue) may not use \(route.rawValue)"))
+                }
             }
         }
     }

@@ -72,7 +72,7 @@ struct StaffSharingAPITests {
     }
 
     @Test func withoutADaemonBehindItTheRoutesSay503() throws {
-        let fixture = try WebFixture(staff: nil)
+        let fixture = try WebFixture(adjust: { $0.staff = nil })
         let me = try fixture.request("GET", "/api/v1/staff/me", role: .staff)
         #expect(me.status == 503)
         #expect(me.text.contains("staff-unavailable"))

@@ -32,9 +32,10 @@ final class WebFixture: @unchecked Sendable {
             system: "dcs", critical: true),
     ]
 
+    /// `sessions`: a store with a manual clock for expiry tests; `adjust` changes the environment last.
     init(publicStatus: Bool = false, limits: ServerLimits = WebFixture.generousLimits,
          statusCacheMilliseconds: Int64 = 0, continuity: (any ContinuityService)? = nil,
-         staff: (any StaffService)? = FakeStaff()) throws {
+         sessions: SessionStore? = nil, adjust: (inout WebEnvironment) -> Void = { _ in }) throws {
         stateDirectory = directory.subpath("state")
         let store = FailureLogStore(stateDirectory: stateDirectory)
         try store.prepareDirectory()
@@ -96,13 +97,14 @@ final class WebFixture: @unchecked Sendable {
             return SignedDocument(bytes: Array("report \(query.subject ?? "site") \(query.from) \(query.to) \(query.format) \(query.countPlanned) \(query.countDegraded) \(who)".utf8),
                                   signature: [1, 2, 3], fileName: "report.\(query.format)")
         }
-        environment.staff = staff
+        environment.staff = FakeStaff()
         environment.forms = { courtroom, incident, now in
             FormSite(site: "lei", context: FormContext(siteName: Self.site.name, courtroom: courtroom, incident: incident,
                                                        createdAtEpochSeconds: now.millisecondsSinceEpoch / 1000))
         }
         environment.statusCacheMilliseconds = statusCacheMilliseconds
-        application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath))
+        adjust(&environment)
+        application = WebApplication(environment: environment, tokens: try TokenStore(path: tokensPath), sessions: sessions)
         let application = self.application
         server = try HTTPServer(listen: ListenAddress(host: "127.0.0.1", port: 0), limits: limits,
                                 logger: Logger(label: "test", sink: .discard)) { request, client in
@@ -121,11 +123,15 @@ final class WebFixture: @unchecked Sendable {
     deinit { server.stop() }
 
     /// One request on a fresh connection.
+    /// `cookie`: a session ID sent as the session cookie; `headers`: extra `Name: value` lines.
     func request(_ method: String, _ path: String, role: Role? = nil, token: String? = nil, body: String? = nil,
-                 contentType: String? = "application/json") throws -> HTTPTestClient.Response {
+                 contentType: String? = "application/json", cookie: String? = nil,
+                 headers: [String] = []) throws -> HTTPTestClient.Response {
         let client = try HTTPTestClient(port: server.port)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: courtwatch.test\r\n"
         if let bearer = token ?? role.flatMap({ tokens[$0] }) { head += "Authorization: Bearer \(bearer)\r\n" }
+        if let cookie { head += "Cookie: theme=dark; \(SessionStore.cookieName)=\(cookie)\r\n" }
+        for line in headers { head += line + "\r\n" }
         if let body {
             if let contentType { head += "Content-Type: \(contentType)\r\n" }
             head += "Content-Length: \(body.utf8.count)\r\n"

@@ -10,7 +10,7 @@ enum DNSMessageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// QR is 0: the message is a query (something echoed our packet back).
     case notAResponse
     case unexpectedOpcode(UInt8)
-    /// TC is set: the answer did not fit in UDP; courtwatch does not retry over TCP.
+    /// TC is set: the answer did not fit in UDP. The run asks again over TCP (`DNSTCPExchange`).
     case truncated
     case questionCount(Int, rcode: DNSResponseCode)
     /// The reply's question is not the one asked.

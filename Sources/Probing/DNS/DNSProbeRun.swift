@@ -8,7 +8,8 @@ import Sockets
 
 /// One run of a `Kind=dns` probe on the engine's loop: one non-blocking, unconnected UDP socket, one
 /// question to `Server=`, and (when that fails and `Compare=` is set) the same question to the reference
-/// resolver from the same socket.
+/// resolver from the same socket. A reply with the TC bit set (the answer did not fit in a datagram) is
+/// asked again over TCP to the same resolver within the same deadline, as RFC 7766 says a client must.
 ///
 /// Datagrams from anyone but the resolver being asked, or with another ID or question, are ignored (an
 /// unconnected socket hears them all) and remembered for the timeout message. The site resolver has until
@@ -57,6 +58,8 @@ final class DNSProbeRun: NativeCheck {
     /// A result decided inside `start` (sending failed), handed over on the next `tick`.
     private var pending: Observation?
     private var ignored = DNSIgnoredReplies()
+    /// The TCP retry of a truncated reply, while it runs.
+    private var tcp: DNSTCPExchange?
 
     init(probe: ProbeDefinition, check: DNSCheck, startedAt: Timestamp) {
         self.probe = probe
@@ -94,7 +97,13 @@ final class DNSProbeRun: NativeCheck {
         return descriptor.rawValue
     }
 
+    var watching: (descriptor: Int32, readiness: Readiness)? {
+        if let tcp { return (tcp.descriptor, tcp.readiness) }
+        return socket.map { ($0.rawValue, .readable) }
+    }
+
     func readable(now: Int64) -> Observation? {
+        if tcp != nil { return advanceTCP(now: now) }
         guard let socket, asking != nil else { return nil }
         var buffer = [UInt8](repeating: 0, count: Self.receiveLimit)
         for _ in 0..<Self.datagramsPerWakeUp {
@@ -118,12 +127,15 @@ final class DNSProbeRun: NativeCheck {
             return pending
         }
         guard let asking, now >= asking.deadline else { return nil }
-        let summary = "timed out after \(probe.timeout.configText)"
+        let received = tcp.map { " (over TCP after a truncated UDP reply, \($0.receivedCount) bytes received)" } ?? ""
+        endTCP()
+        let summary = "timed out after \(probe.timeout.configText)\(received)"
         let message = ignored.count == 0 ? summary : "\(summary); \(ignored)"
         return conclude(.failed(.timeout, message, summary: summary), now: now)
     }
 
     func close() {
+        endTCP()
         socket?.close()
         socket = nil
     }
@@ -172,11 +184,51 @@ final class DNSProbeRun: NativeCheck {
         } catch where error.meansNotOurReply {
             ignored.add(from: sender, error.description)
             return nil
+        } catch .truncated {
+            return askOverTCP(now: now)
         } catch {
             return conclude(.failed(.protocolError, "\(asking.resolver) sent an unusable reply: \(error)",
                                     summary: "unusable reply: \(error)"), now: now)
         }
         return conclude(DNSVerdict.judge(response, from: asking.resolver, check: check), now: now)
+    }
+
+    /// The asked resolver's reply did not fit in a datagram: the same question to it over TCP.
+    private func askOverTCP(now: Int64) -> Observation? {
+        guard let asking else { return nil }
+        do {
+            tcp = try DNSTCPExchange(to: asking.address.unmapped, query: asking.query.bytes)
+        } catch {
+            return conclude(.failed(.connect, "\(asking.resolver) sent a truncated reply (TC bit set) and TCP could "
+                                        + "not start: \(error)", summary: "truncated reply; TCP: \(error)"), now: now)
+        }
+        return advanceTCP(now: now)
+    }
+
+    private func advanceTCP(now: Int64) -> Observation? {
+        guard let exchange = tcp, let asking else { return nil }
+        switch exchange.advance() {
+        case .waiting:
+            return nil
+        case .failed(let failureClass, let message):
+            endTCP()
+            return conclude(.failed(failureClass, "\(asking.resolver) sent a truncated reply (TC bit set); asked again "
+                                        + "over TCP, it \(message)", summary: "over TCP: \(message)"), now: now)
+        case .reply(let bytes):
+            endTCP()
+            do {
+                let response = try DNSResponse(parsing: bytes, for: asking.query)
+                return conclude(DNSVerdict.judge(response, from: asking.resolver, check: check), now: now)
+            } catch {
+                return conclude(.failed(.protocolError, "\(asking.resolver) sent an unusable reply over TCP: \(error)",
+                                        summary: "unusable TCP reply: \(error)"), now: now)
+            }
+        }
+    }
+
+    private func endTCP() {
+        tcp?.close()
+        tcp = nil
     }
 
     /// What a verdict from the resolver being asked leads to: the run's observation, or (when the site

@@ -26,9 +26,18 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case staffMe = "GET /api/v1/staff/me"
     case staffShare = "POST /api/v1/staff/shares"
     case staffRevoke = "POST /api/v1/staff/shares/revoke"
+    case signInPage = "GET /signin"
+    case signIn = "POST /signin"
+    case signOut = "POST /signout"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
+
+    /// A route of the JSON API: bearer tokens only, never a session cookie.
+    public var isAPI: Bool { pattern.hasPrefix("/api/") }
+
+    /// An HTML form POST: an `application/x-www-form-urlencoded` body, checked for CSRF when sent with a session.
+    public var isForm: Bool { method == "POST" && !isAPI }
 }
 
 /// Who may use a route.
@@ -70,6 +79,8 @@ public enum AccessPolicy {
         // Recorded as (or about) the token's subject, who must be a member of staff; never anyone else's.
         case .reportProblem, .staffEntry, .staffMe, .staffShare, .staffRevoke:
             AccessRule(roles: [.staff], anonymous: .never)
+        // Signing in needs no session; signing out without one only clears the cookie.
+        case .signInPage, .signIn, .signOut: AccessRule(roles: everyone, anonymous: .always)
         }
     }
 

@@ -77,6 +77,18 @@ public final class TokenStore: @unchecked Sendable {
         return found
     }
 
+    /// The principal whose stored hash is `hash`, re-reading the file if it changed: a browser session is
+    /// re-checked with this on every request, so removing a token from the file ends its sessions.
+    public func principal(forHash hash: [UInt8]) -> Principal? {
+        try? reloadIfChanged(force: false)
+        let current = lock.withLock { entries }
+        var found: Principal?
+        for entry in current where Self.constantTimeEqual(entry.hash, hash) && found == nil {
+            found = entry.principal
+        }
+        return found
+    }
+
     public static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         guard lhs.count == rhs.count else { return false }
         var difference: UInt8 = 0

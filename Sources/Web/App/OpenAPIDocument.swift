@@ -1,6 +1,10 @@
 /// The hand-written OpenAPI 3.1 description served at /api/v1/openapi.json. It lists exactly the routes in
 /// `RouteID` (a test holds the two together).
 enum OpenAPIDocument {
+    /// Routes for browsers only (sign-in and HTML form POSTs, answered with pages and redirects, authenticated
+    /// by the session cookie): not part of the API, so not described here. Every other route is.
+    static let browserOnly: Set<RouteID> = [.signInPage, .signIn, .signOut]
+
     static let text = #"""
     {
       "openapi": "3.1.0",

@@ -6,14 +6,16 @@ import Monitoring
 
 /// The status board at `/`: server-rendered HTML, no JavaScript, reloaded by `<meta http-equiv=refresh>`.
 /// Every state is written in words (the colour of a badge only repeats them), headings give the page a
-/// structure screen readers can walk, tables have captions and header cells.
+/// structure screen readers can walk, tables have captions and header cells. The page shell (`PageShell`)
+/// goes around it per viewer; this content is the same for everyone, so it can be cached.
 enum StatusPage {
-    static func render(_ data: StatusData, now: Timestamp, refreshSeconds: Int) -> String {
+    /// The board's content: its `<h1>` and sections, for the main landmark.
+    static func content(_ data: StatusData, now: Timestamp, refreshSeconds: Int) -> String {
         let zone = formatter(TimeZone(identifier: data.site?.timeZone ?? "UTC") ?? TimeZone(identifier: "UTC")!)
         let siteName = data.site?.name ?? "courtwatch"
-        var body = "<header>\n<h1>\(escape(siteName)): IT systems status</h1>\n"
+        var body = "<h1>\(escape(siteName)): IT systems status</h1>\n"
         body += "<p class=\"hint\">Updated \(escape(format(now, zone))). This page reloads every "
-            + "\(refreshSeconds) seconds.</p>\n</header>\n<main>\n"
+            + "\(refreshSeconds) seconds.</p>\n"
         body += banners(data, zone: zone)
         let sentences = faultSentences(data, zone: zone)
         if !sentences.isEmpty {
@@ -50,13 +52,8 @@ enum StatusPage {
             }
             body += "</ul>\n"
         }
-        body += "</section>\n</main>\n"
-        let page = HTML.document(title: "\(siteName) — IT status", body: body, extraCSS: extraCSS)
-        // HTML.document has no hook for extra head elements; the refresh goes right after the charset.
-        let charset = "<meta charset=\"utf-8\">\n"
-        let refresh = "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n"
-        guard let range = page.range(of: charset) else { return page }
-        return String(page[..<range.upperBound]) + refresh + String(page[range.upperBound...])
+        body += "</section>\n"
+        return body
     }
 
     /// The fault-location sentences `courtwatch status` prints (Monitoring's FaultLocation), times in the
@@ -134,9 +131,8 @@ enum StatusPage {
 
     /// Badges: dark text on light fills (contrast well over 4.5:1), each with a border, so the state is read
     /// from the words, never the colour alone.
-    private static let extraCSS = """
+    static let extraCSS = """
 
-        main { max-width: 60em; }
         .banner { border: 4px solid #0b0c0c; background: #fff4cc; padding: 4pt 10pt; margin: 8pt 0; }
         .state-up { background: #e3f2e1; }
         .state-down, .state-unreachable { background: #fbe3e1; }

@@ -1,37 +1,50 @@
 import Foundation
+import Crypto
 import FailureLog
 import Monitoring
 import Sockets
 
-/// The routes: looks up the route, checks the bearer token against the access table, then answers.
+/// The routes: looks up the route, finds who is asking (a bearer token, or on HTML routes a browser
+/// session), checks the access table and, for HTML form POSTs, the CSRF rules (`BrowserGuard`), then answers.
 /// Runs on the server's event-loop thread (one request at a time), which is what makes the cached
 /// reader safe; the lock only guards against a second server sharing the application.
 public final class WebApplication: @unchecked Sendable {
-    // @unchecked: `reader` is guarded by `lock`; everything else is immutable.
+    // @unchecked: `reader`, `statusCache`, `siteCache` and `signInFailures` are guarded by `lock`; the
+    // session store locks itself; everything else is immutable.
     public let environment: WebEnvironment
     public let tokens: TokenStore
-    private let lock = NSLock()
+    public let sessions: SessionStore
+    let lock = NSLock()
     private var reader: LogReader?
     /// Recent renderings of the shared status routes: monotonic ms of rendering, and the response.
     private var statusCache: [RouteID: (at: Int64, response: HTTPResponse)] = [:]
+    /// The site's name for page headers, and when (monotonic ms) it was read from the log.
+    private var siteCache: (at: Int64, name: String)?
+    /// Failed sign-ins per client address.
+    var signInFailures: RateLimiter
 
-    public init(environment: WebEnvironment, tokens: TokenStore) {
+    /// `sessions`: tests pass a store with a manual clock; by default one with `SessionIdleMinutes=`.
+    public init(environment: WebEnvironment, tokens: TokenStore, sessions: SessionStore? = nil) {
         self.environment = environment
         self.tokens = tokens
+        self.sessions = sessions ?? SessionStore(idleMinutes: environment.sessionIdleMinutes)
+        signInFailures = RateLimiter(rate: 1 / Double(max(1, environment.signInFailureRefillSeconds)),
+                                     burst: Double(environment.signInFailureBurst))
     }
 
     /// The server's handler.
     public func handle(_ request: HTTPRequest, _ client: ClientContext) -> HTTPResponse {
-        secured(answer(request))
+        secured(answer(request, client))
     }
 
-    private func answer(_ request: HTTPRequest) -> HTTPResponse {
+    private func answer(_ request: HTTPRequest, _ client: ClientContext) -> HTTPResponse {
         let match: RouteMatch
         switch Router.match(method: request.method, path: request.path) {
         case .success(let found): match = found
         case .failure(let response): return response
         }
         var principal: Principal?
+        var session: SessionStore.Session?
         if let authorization = request.header("authorization") {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -41,21 +54,57 @@ public final class WebApplication: @unchecked Sendable {
                 return challenge(.error(401, "unknown-token", "the bearer token is not in the tokens file"))
             }
             principal = found
+        } else if !match.route.isAPI, let id = BrowserGuard.sessionID(request) {
+            session = liveSession(id)
+            principal = session?.principal
         }
+        let browser = !match.route.isAPI && BrowserGuard.wantsHTML(request)
         switch AccessPolicy.decide(match.route, principal: principal, publicStatus: environment.publicStatus) {
         case .allowed: break
         case .unauthenticated:
+            if browser {
+                let back = match.route.method == "GET" ? request.target : BrowserGuard.pageOf(formPath: request.path)
+                return Self.seeOther(BrowserGuard.signInLocation(next: back))
+            }
             return challenge(.error(401, "token-required", "\(match.route.rawValue) needs a bearer token"))
         case .forbidden:
             let allowed = AccessPolicy.rule(for: match.route).roles.map(\.rawValue).sorted().joined(separator: ", ")
-            return .error(403, "forbidden",
-                          "role \(principal!.role.rawValue) may not use \(match.route.rawValue) (allowed: \(allowed))")
+            let detail = "role \(principal!.role.rawValue) may not use \(match.route.rawValue) (allowed: \(allowed))"
+            if browser {
+                let visit = Visit(request: request, match: match, principal: principal, session: session,
+                                  form: FormBody(), client: client)
+                return errorPage(visit, status: 403, heading: "Not allowed", detail: detail, back: "/",
+                                 backLabel: "Go to the status board")
+            }
+            return .error(403, "forbidden", detail)
         }
-        return dispatch(match, request, principal: principal)
+        var visit = Visit(request: request, match: match, principal: principal, session: session, form: FormBody(),
+                          client: client)
+        if match.route.isForm {
+            switch checkedForm(visit) {
+            case .success(let form): visit.form = form
+            case .failure(let response): return response
+            }
+        }
+        return dispatch(visit)
     }
 
-    private func dispatch(_ match: RouteMatch, _ request: HTTPRequest, principal: Principal?) -> HTTPResponse {
+    /// The session for a cookie's ID, if it is live and its token is still in the tokens file with the same
+    /// role and subject; a session whose token has gone is ended here.
+    private func liveSession(_ id: String) -> SessionStore.Session? {
+        guard let session = sessions.session(id: id) else { return nil }
+        guard tokens.principal(forHash: session.tokenHash) == session.principal else {
+            sessions.remove(key: session.key)
+            return nil
+        }
+        return session
+    }
+
+    private func dispatch(_ visit: Visit) -> HTTPResponse {
         let now = Timestamp.now
+        let match = visit.match
+        let request = visit.request
+        let principal = visit.principal
         switch match.route {
         case .health:
             let health = HealthReport.current(environment)
@@ -64,9 +113,13 @@ public final class WebApplication: @unchecked Sendable {
             return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
                                 body: Array(OpenAPIDocument.text.utf8))
         case .statusBoard:
-            return cached(.statusBoard) {
-                withStatus { .html(StatusPage.render($0, now: now, refreshSeconds: environment.refreshSeconds)) }
+            // The board's content is the same for every reader and cached; the shell around it is per viewer.
+            let board = cached(.statusBoard) {
+                withStatus { .html(StatusPage.content($0, now: now, refreshSeconds: environment.refreshSeconds)) }
             }
+            guard board.status == 200 else { return board }
+            return page(visit, title: "\(siteName()) — IT status", content: String(decoding: board.body, as: UTF8.self),
+                        current: "/", refreshSeconds: environment.refreshSeconds, extraCSS: StatusPage.extraCSS)
         case .statusAPI:
             return cached(.statusAPI) { withStatus { .json(APIJSON.status($0)) } }
         case .metrics:
@@ -151,6 +204,12 @@ public final class WebApplication: @unchecked Sendable {
             }
             return StaffActions.changeSharing(match.route == .staffShare ? .share : .revoke, body,
                                               service: environment.staff, staffID: principal?.subject ?? "", now: now)
+        case .signInPage:
+            return signInForm(visit, next: BrowserGuard.localPath(request.query["next"]), error: nil, status: 200)
+        case .signIn:
+            return signIn(visit)
+        case .signOut:
+            return signOut(visit)
         case .heartbeat:
             let probe = match.parameters["probe"] ?? ""
             switch environment.heartbeat(probe) {
@@ -174,6 +233,19 @@ public final class WebApplication: @unchecked Sendable {
         return response
     }
 
+    /// The site's name from the failure log (re-read every 10 s), or "courtwatch" before there is one.
+    func siteName() -> String {
+        let now = SystemClock.monotonicNanoseconds() / 1_000_000
+        if let cached = lock.withLock({ siteCache }), now - cached.at < 10_000 { return cached.name }
+        var name = "courtwatch"
+        _ = withReader { reader in
+            if let site = try reader.site() { name = site.name }
+            return .text("")
+        }
+        lock.withLock { siteCache = (now, name) }
+        return name
+    }
+
     private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {
         let health = HealthReport.current(environment)
         return withReader { reader in body(try StatusData.read(reader, health: health, now: .now)) }
@@ -192,7 +264,7 @@ public final class WebApplication: @unchecked Sendable {
         }
     }
 
-    private func challenge(_ response: HTTPResponse) -> HTTPResponse {
+    func challenge(_ response: HTTPResponse) -> HTTPResponse {
         response.adding("WWW-Authenticate", "Bearer realm=\"courtwatch\"")
     }
 
@@ -202,7 +274,8 @@ public final class WebApplication: @unchecked Sendable {
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "no-referrer"),
+            // Same-origin: nothing leaves for other sites, and the browser sends a real Origin on form posts.
+            ("Referrer-Policy", "same-origin"),
             // No scripts, no external anything; the one inline stylesheet is allowed.
             ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
         ]

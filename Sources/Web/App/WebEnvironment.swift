@@ -12,6 +12,14 @@ public struct WebEnvironment: Sendable {
     /// The board, the status API and /metrics are the same for every reader: one rendering is reused for
     /// this long, so a room of screens refreshing (or a load test) costs one SQLite read a second. 0: off.
     public var statusCacheMilliseconds: Int64 = 1000
+    /// `SecureCookies=yes`: the session cookie is marked `Secure` (behind a TLS reverse proxy).
+    public var secureCookies = false
+    /// `SessionIdleMinutes=`: a browser session unused for this long ends (it ends 12 hours after sign-in anyway).
+    public var sessionIdleMinutes = 480
+    /// Failed sign-ins a client address may make in a burst before `POST /signin` answers 429...
+    public var signInFailureBurst = 10
+    /// ...and the seconds after which one more attempt is allowed.
+    public var signInFailureRefillSeconds = 30
     /// Why the failure log cannot be written, or nil when it can (`LogWriter.health`).
     public var logHealth: @Sendable () -> String?
     /// Nanoseconds since the probe loop last went round, or nil when no loop is running.

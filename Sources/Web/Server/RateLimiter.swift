@@ -33,6 +33,15 @@ struct RateLimiter {
         return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
     }
 
+    /// Seconds until `client` may spend a token at `now`, or nil when it may now; spends nothing.
+    func wait(_ client: String, now: Int64) -> Int? {
+        guard let bucket = buckets[client] else { return nil }
+        let tokens = min(burst, bucket.tokens + Double(max(0, now - bucket.updated)) / 1e9 * rate)
+        if tokens >= 1 { return nil }
+        guard rate > 0 else { return 3600 }
+        return max(1, Int(((1 - tokens) / rate).rounded(.up)))
+    }
+
     /// Drops buckets that would be full by now, so a scan of many addresses cannot grow memory without bound.
     private mutating func forgetFull(now: Int64) {
         buckets = buckets.filter { _, bucket in
