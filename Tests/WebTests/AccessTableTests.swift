@@ -36,6 +36,11 @@ struct AccessTableTests {
         .signInPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signIn: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signOut: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
+        .staffPage: ([.staff], "never"),
+        .staffProblemForm: ([.staff], "never"),
+        .staffEntryForm: ([.staff], "never"),
+        .staffShareForm: ([.staff], "never"),
+        .staffRevokeForm: ([.staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

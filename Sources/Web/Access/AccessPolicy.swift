@@ -29,6 +29,11 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case signInPage = "GET /signin"
     case signIn = "POST /signin"
     case signOut = "POST /signout"
+    case staffPage = "GET /me"
+    case staffProblemForm = "POST /me/report-problem"
+    case staffEntryForm = "POST /me/entries"
+    case staffShareForm = "POST /me/shares"
+    case staffRevokeForm = "POST /me/shares/revoke"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -77,7 +82,8 @@ public enum AccessPolicy {
         // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
         case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
         // Recorded as (or about) the token's subject, who must be a member of staff; never anyone else's.
-        case .reportProblem, .staffEntry, .staffMe, .staffShare, .staffRevoke:
+        case .reportProblem, .staffEntry, .staffMe, .staffShare, .staffRevoke, .staffPage, .staffProblemForm,
+             .staffEntryForm, .staffShareForm, .staffRevokeForm:
             AccessRule(roles: [.staff], anonymous: .never)
         // Signing in needs no session; signing out without one only clears the cookie.
         case .signInPage, .signIn, .signOut: AccessRule(roles: everyone, anonymous: .always)

@@ -3,7 +3,8 @@
 enum OpenAPIDocument {
     /// Routes for browsers only (sign-in and HTML form POSTs, answered with pages and redirects, authenticated
     /// by the session cookie): not part of the API, so not described here. Every other route is.
-    static let browserOnly: Set<RouteID> = [.signInPage, .signIn, .signOut]
+    static let browserOnly: Set<RouteID> = [.signInPage, .signIn, .signOut, .staffPage, .staffProblemForm,
+                                            .staffEntryForm, .staffShareForm, .staffRevokeForm]
 
     static let text = #"""
     {

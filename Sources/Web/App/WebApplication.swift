@@ -204,6 +204,16 @@ public final class WebApplication: @unchecked Sendable {
             }
             return StaffActions.changeSharing(match.route == .staffShare ? .share : .revoke, body,
                                               service: environment.staff, staffID: principal?.subject ?? "", now: now)
+        case .staffPage:
+            return staffPage(visit)
+        case .staffProblemForm:
+            return staffForm(visit, .problem)
+        case .staffEntryForm:
+            return staffForm(visit, .entry)
+        case .staffShareForm:
+            return staffForm(visit, .share)
+        case .staffRevokeForm:
+            return staffForm(visit, .revoke)
         case .signInPage:
             return signInForm(visit, next: BrowserGuard.localPath(request.query["next"]), error: nil, status: 200)
         case .signIn:
