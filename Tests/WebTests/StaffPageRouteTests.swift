@@ -101,7 +101,7 @@ struct StaffPageRouteTests {
         let fixture = try Self.fixture(staff)
         let session = try fixture.signIn(.staff)
         let posts: [(String, String, String)] = [
-            ("/me/report-problem", "system=dcs&text=save+fails", "Recorded: dcs is not working for you."),
+            ("/me/report-problem", "system=dcs&text=save+fails", "Recorded: Digital Case System is not working for you."),
             ("/me/entries", "kind=time-lost&at=2026-03-05T09%3A15&minutes=45&could_not=list&amount=&claim=&systems=dcs&systems=cjsm",
              "Logged your entry e41: linked to incidents 4, 9."),
             ("/me/shares", "with=person&person=A.+Rep&until=2030-01-31", "Your report is now shared with A. Rep until the end of 2030-01-31."),

@@ -108,6 +108,10 @@ struct StaffPageTests {
             #expect(page.contains("type=\"checkbox\" id=\"entry-systems-") && page.contains("name=\"systems\" value=\"\(system)\""))
         }
         #expect(page.contains("<legend>Details for: Time lost</legend>"))
+        // "Not given" posts nothing (an option without a value would post its label), and the kind starts unset.
+        #expect(page.contains("<option value=\"\">Not given</option>"))
+        #expect(kindSelect.contains("<option value=\"\">Choose what happened</option>"))
+        #expect(!kindSelect.contains("selected"))
     }
 
     @Test func reportLinksCoverThisYearInThePersonsZone() throws {

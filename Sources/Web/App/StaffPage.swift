@@ -115,7 +115,10 @@ enum StaffPage {
                 let error = { (name: String) in state?.field == name ? state?.message : nil }
                 field(&form, id: "entry-kind", label: "What happened", error: error("kind")) { form, described in
                     form.element("select", ["id": "entry-kind", "name": "kind", "required": "required",
-                                            "aria-describedby": described]) { select in
+                                            "aria-describedby": described,
+                                            "aria-invalid": error("kind") == nil ? "" : "true"]) { select in
+                        // A required select starts on an empty choice, so nothing is logged by default.
+                        choice(&select, value: "", label: "Choose what happened", selected: nil)
                         for kind in StaffEntry.Kind.allCases {
                             choice(&select, value: kind.rawValue, label: words(kind), selected: state?.value("kind"))
                         }
@@ -410,8 +413,12 @@ enum StaffPage {
     }
 
     private static func choice(_ html: inout HTMLWriter, value: String, label: String, selected: String?) {
-        html.element("option", ["value": value, "selected": selected == value && !value.isEmpty ? "selected" : ""],
-                     text: label)
+        guard !value.isEmpty else {
+            // HTMLWriter leaves out empty attributes, but an option without `value` would post its label.
+            html.raw("<option value=\"\">\(HTML.escape(label))</option>\n")
+            return
+        }
+        html.element("option", ["value": value, "selected": selected == value ? "selected" : ""], text: label)
     }
 
     /// The session's CSRF token; a request with a bearer token has none and needs none.
@@ -476,7 +483,12 @@ enum StaffPage {
         form.problem { border-left: 4px solid #505a5f; padding-left: 8pt; margin: 0 0 10pt; }
         button { font-weight: bold; border: 2px solid #0b0c0c; background: #f3f2f1; padding: 4pt 10pt; }
         select, textarea, input[type=date], input[type=datetime-local], input[type=number] {
-          border: 2px solid #0b0c0c; padding: 4pt; }
+          border: 2px solid #0b0c0c; padding: 4pt; max-width: 100%; box-sizing: border-box; }
+        fieldset { min-width: 0; }
+        main table { table-layout: fixed; }
+        main td, main th { overflow-wrap: anywhere; }
+        input[type=date]:focus-within, input[type=datetime-local]:focus-within {
+          outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
         textarea { width: 100%; box-sizing: border-box; }
         .warning { border: 4px solid #0b0c0c; padding: 2pt 10pt; margin: 0 0 10pt; }
         .flash { border: 4px solid #00703c; padding: 2pt 10pt; margin: 8pt 0; }

@@ -30,8 +30,11 @@ extension WebApplication {
             switch form {
             case .problem:
                 _ = try StaffActions.recordProblem(StaffForms.problemBody(values), service: service, by: subject, now: now)
-                flash = "Recorded: \(values["system"]?.first ?? "the system") is not working for you. "
-                    + "It is in the failure log with your name and the time."
+                // The system's name as the buttons show it; its ID if the record cannot be read now.
+                let id = values["system"]?.first ?? ""
+                let name = (try? service?.record(staffID: subject, at: now))?.siteSystems.first { $0.id == id }?.name
+                flash = "Recorded: \(name ?? id) is not working for you. It is in the failure log with your name and "
+                    + "the time."
             case .entry:
                 let answer = try StaffActions.recordEntry(StaffForms.entryBody(values), service: service, staffID: subject)
                 flash = Self.entryFlash(answer)
