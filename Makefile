@@ -3,8 +3,8 @@ SWIFT ?= swift
 BIN := .build/debug/courtwatch
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config tzdata
 # Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures),
-# qpdf and poppler-utils (pdftotext, pdftoppm: checking the PDFs Documents writes).
-TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography qpdf poppler-utils
+# qpdf and poppler-utils (pdftotext, pdftoppm: checking the PDFs Documents writes), prometheus (promtool checks /metrics).
+TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography qpdf poppler-utils prometheus
 
 .PHONY: all deps test-deps install-packages build demo test embed-demo check-examples clean bench
 

@@ -15,6 +15,8 @@ public struct DaemonSettings: Hashable, Sendable {
     public var sessionIdleMinutes = 480
     /// Records held in memory while the failure log cannot be written (disk full, read-only, locked).
     public var maximumBufferedRecords = 1_000_000
+    /// `MaxConnectionsPerClient=`: open web connections one client IP may hold (see `ServerLimits`).
+    public var maximumConnectionsPerClient = 32
     /// How long each category of the log is kept (`[Retention]`).
     public var retention = RetentionPolicy()
 
@@ -170,7 +172,7 @@ public enum ConfigurationLoader {
             }
             var reader = SectionReader(file: keyFile.path, section: section,
                                        knownKeys: ["Listen", "PublicStatus", "TokensFile", "MaxBufferedEvents",
-                                                   "SecureCookies", "SessionIdleMinutes"])
+                                                   "SecureCookies", "SessionIdleMinutes", "MaxConnectionsPerClient"])
             if let listen = reader.string("Listen") {
                 if ListenAddress.isValid(listen) {
                     settings.listen = listen
@@ -186,6 +188,8 @@ public enum ConfigurationLoader {
                 ?? settings.sessionIdleMinutes
             settings.maximumBufferedRecords = reader.integer("MaxBufferedEvents", range: 1000...50_000_000)
                 ?? settings.maximumBufferedRecords
+            settings.maximumConnectionsPerClient = reader.integer("MaxConnectionsPerClient", range: 1...100_000)
+                ?? settings.maximumConnectionsPerClient
             errors += reader.errors
         }
         return settings

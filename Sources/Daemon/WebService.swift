@@ -52,6 +52,10 @@ final class WebService: @unchecked Sendable {
             })
         environment.secureCookies = settings.secureCookies
         environment.sessionIdleMinutes = settings.sessionIdleMinutes
+        environment.certificateExpiries = { [live] in
+            live.state.withLock { $0.engine }?.certificateExpiries() ?? [:]
+        }
+        environment.logWrites = { writer.writeStatistics }
         environment.continuity = WebContinuityDesk(stateDirectory: stateDirectory) { [live] in
             live.state.withLock { $0.configuration }
         }
@@ -70,6 +74,8 @@ final class WebService: @unchecked Sendable {
             live.state.withLock { ($0.configuration, $0.engine) }
         }
         let application = WebApplication(environment: environment, tokens: tokens)
+        var limits = limits
+        limits.maximumConnectionsPerClient = settings.maximumConnectionsPerClient
         do {
             server = try HTTPServer(listen: address, limits: limits, logger: logger) { request, client in
                 application.handle(request, client)

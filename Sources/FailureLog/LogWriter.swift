@@ -31,6 +31,8 @@ public final class LogWriter: @unchecked Sendable {
     /// and the loss is reported.
     public let maximumBuffered: Int
     private var dropped = 0
+    /// Commit times and failed batches, for /metrics.
+    private let statistics = LogWriteStatistics()
 
     public init(connection: Connection, logger: Logger, maximumBuffered: Int = 1_000_000,
                 reopen: (@Sendable () throws -> Connection)? = nil) throws {
@@ -117,6 +119,14 @@ public final class LogWriter: @unchecked Sendable {
         return nil
     }
 
+    /// How long commits take, how many failed, and how many records wait to be written. Safe from any thread.
+    public var writeStatistics: LogWriteStatistics.Snapshot {
+        condition.lock()
+        let buffered = pending.count
+        condition.unlock()
+        return statistics.snapshot(buffered: buffered)
+    }
+
     // MARK: The writer thread
 
     private func run() {
@@ -140,7 +150,9 @@ public final class LogWriter: @unchecked Sendable {
                     connection = try reopen()
                     logger.notice("failure log reopened after \(consecutiveFailures) failed attempts")
                 }
-                try write(batch)
+                // The whole transaction, commit (and its fsync) included, on a monotonic clock.
+                let elapsed = try ContinuousClock().measure { try write(batch) }
+                statistics.recordCommit(elapsed)
                 consecutiveFailures = 0
                 condition.lock()
                 pending.removeFirst(min(batch.count, pending.count))
@@ -151,6 +163,7 @@ public final class LogWriter: @unchecked Sendable {
                 condition.unlock()
                 backoff = 0.05
             } catch {
+                statistics.recordFailure()
                 consecutiveFailures += 1
                 condition.lock()
                 let firstFailure = lastFailure == nil

@@ -60,6 +60,8 @@ public struct Observation: Hashable, Sendable {
     public var latencyMicroseconds: Int64
     public var httpStatus: Int?
     public var timings: PhaseTimings?
+    /// The leaf certificate's notAfter, when the run completed a TLS handshake and read the certificate.
+    public var certificateExpiry: Timestamp?
 
     public init(probeID: String, at: Timestamp, failure: FailureEvidence? = nil, slowness: String? = nil,
                 latencyMicroseconds: Int64 = 0, httpStatus: Int? = nil, timings: PhaseTimings? = nil) {

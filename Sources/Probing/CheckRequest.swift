@@ -72,9 +72,10 @@ enum CheckRequest {
         -> Observation
     {
         var observation = judge(probe, easy: easy, error: error, startedAt: startedAt)
+        // Kept even when the run failed after the handshake (an HTTP 500 still showed its certificate).
+        observation.certificateExpiry = easy.certificateExpiryTexts.first.flatMap(CertificateDate.parse)
         if observation.failure == nil, observation.slowness == nil, let limit = probe.certificateExpiryWarning,
-           let expiry = easy.certificateExpiryTexts.first, let expires = CertificateDate.parse(expiry),
-           expires - startedAt < limit {
+           let expires = observation.certificateExpiry, expires - startedAt < limit {
             let days = (expires - startedAt).milliseconds / 86_400_000
             observation.slowness = "TLS certificate expires in \(days) day\(days == 1 ? "" : "s") "
                 + "(\(expires.iso8601.prefix(10))); CertExpiryWarn=\(limit.configText)"

@@ -41,6 +41,8 @@ public final class ProbeEngine: @unchecked Sendable {
     private let heartbeat = Atomic<Int64>(0)
     private let worstLateness = Atomic<Int64>(0)
     private let runsStarted = Atomic<Int>(0)
+    /// Each probe's leaf-certificate notAfter from its last run, for probes whose last run saw one (/metrics).
+    private let certificates = Mutex<[String: Timestamp]>([:])
 
     // Loop state
     private let probes: [ProbeDefinition]
@@ -61,6 +63,8 @@ public final class ProbeEngine: @unchecked Sendable {
     private var passive: PassiveState
     /// Transfer sequences waiting to start their next transfer: (monotonic due time, probe index).
     private var followUps: [(due: Int64, index: Int)] = []
+    /// The probes in `certificates`, so a turn with no TLS results takes no lock.
+    private var probesWithCertificate: Set<String> = []
 
     private struct Run {
         enum Work {
@@ -146,6 +150,11 @@ public final class ProbeEngine: @unchecked Sendable {
     /// The largest delay between a probe's due time and its start, in milliseconds, since the last read.
     public func takeWorstLatenessMilliseconds() -> Int64 { worstLateness.exchange(0, ordering: .relaxed) / 1_000_000 }
     public var runCount: Int { runsStarted.load(ordering: .relaxed) }
+
+    /// The leaf certificate's notAfter per probe, for the probes whose last run read one. Safe from any thread.
+    public func certificateExpiries() -> [String: Timestamp] {
+        certificates.withLock { $0 }
+    }
 
     /// Each probe's state and since-when. Valid after `stop()` returns (the loop thread has ended).
     public func currentStates() -> [String: (state: ProbeState, since: Timestamp?)] {
@@ -413,8 +422,27 @@ public final class ProbeEngine: @unchecked Sendable {
 
     private func flushOutcomes() {
         guard !pending.isEmpty else { return }
+        noteCertificates()
         sink(pending)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Records each pending result's certificate expiry; a result without one removes the probe's.
+    private func noteCertificates() {
+        var changes: [(probe: String, expiry: Timestamp?)] = []
+        for outcome in pending {
+            let observation = outcome.observation
+            if let expiry = observation.certificateExpiry {
+                probesWithCertificate.insert(observation.probeID)
+                changes.append((observation.probeID, expiry))
+            } else if probesWithCertificate.remove(observation.probeID) != nil {
+                changes.append((observation.probeID, nil))
+            }
+        }
+        guard !changes.isEmpty else { return }
+        certificates.withLock { expiries in
+            for change in changes { expiries[change.probe] = change.expiry }
+        }
     }
 
     /// Heartbeats and user reports: each is a result at once for the probe it concerns.

@@ -14,7 +14,17 @@ import Testing
     }
 
     func probe(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false) throws -> Observation {
-        let check: ProbeCheck = smtps
+        try run(server, trustCA: trustCA, smtps: smtps).observation
+    }
+
+    /// Runs the probe once; returns its observation and what the engine then reports for /metrics.
+    /// `startTLS`: plain SMTP upgraded with STARTTLS (the fixture's smtp-starttls).
+    func run(_ server: TLSFixtureServer, trustCA: Bool = true, smtps: Bool = false, startTLS: Bool = false)
+        throws -> (observation: Observation, expiries: [String: Timestamp])
+    {
+        let check: ProbeCheck = startTLS
+            ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtp://127.0.0.1:\(server.port)", allowedSchemes: ["smtp"])))
+            : smtps
             ? .smtp(SMTPCheck(url: try Endpoint(parsing: "smtps://127.0.0.1:\(server.port)", allowedSchemes: ["smtps"])))
             : .http(HTTPCheck(url: try Endpoint(parsing: "https://127.0.0.1:\(server.port)/", allowedSchemes: ["https"]),
                               expectBody: "Sign in"))
@@ -27,7 +37,27 @@ import Testing
         }
         engine.start()
         engine.waitUntilFinished()
-        return try #require(collector.outcomes.withLock { $0.first })
+        return (try #require(collector.outcomes.withLock { $0.first }), engine.certificateExpiries())
+    }
+
+    @Test func theLeafCertificatesNotAfterIsCarriedToTheEngineForMetrics() throws {
+        for (mode, serving) in [("valid", "https"), ("expiring", "https"), ("valid", "smtps"), ("valid", "smtp-starttls")] {
+            let server = try TLSFixtureServer(mode: mode, protocol: serving)
+            let notAfter = try server.leafNotAfterSeconds()
+            let (observation, expiries) = try run(server, smtps: serving == "smtps", startTLS: serving == "smtp-starttls")
+            #expect(observation.failure == nil, "\(mode) \(serving)")
+            #expect(observation.certificateExpiry?.millisecondsSinceEpoch == notAfter * 1000, "\(mode) \(serving)")
+            #expect(expiries == ["tls": Timestamp(millisecondsSinceEpoch: notAfter * 1000)], "\(mode) \(serving)")
+        }
+    }
+
+    @Test func aCheckThatSawNoCertificateReportsNoExpiry() throws {
+        // The handshake fails (untrusted), so curl has no certificate to report: no series, not a stale one.
+        let server = try TLSFixtureServer(mode: "self-signed", protocol: "https")
+        let (observation, expiries) = try run(server, trustCA: false)
+        #expect(observation.failure?.failureClass == .tls)
+        #expect(observation.certificateExpiry == nil)
+        #expect(expiries.isEmpty)
     }
 
     @Test func aValidCertificateFromTheTrustedCAPasses() throws {

@@ -39,6 +39,27 @@ public final class TLSFixtureServer: @unchecked Sendable {
 
     public var caFile: String { directory.subpath("ca.pem") }
 
+    /// The server certificate's notAfter in Unix seconds, read from server.pem by Python's `cryptography`
+    /// (not by courtwatch's own parser, so a test comparing the two can fail).
+    public func leafNotAfterSeconds() throws -> Int64 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys; from cryptography import x509; "
+            + "print(int(x509.load_pem_x509_certificate(open(sys.argv[1], 'rb').read()).not_valid_after_utc.timestamp()))",
+            directory.subpath("server.pem")]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let seconds = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw StartFailure(description: "cannot read notAfter from server.pem: \(text)")
+        }
+        return seconds
+    }
+
     /// A file the fixture wrote (message-1.eml, envelope-1.json), or nil while it does not exist.
     public func saved(_ name: String) -> Data? { FileManager.default.contents(atPath: directory.subpath(name)) }
 

@@ -95,6 +95,86 @@ struct HTTPServerTests {
         })
     }
 
+    @Test func oneClientBeyondItsConnectionCapIsAnswered503WhileAnotherClientIsServed() throws {
+        let server = try Self.server {
+            $0.maximumConnectionsPerClient = 3
+            $0.trustRealIPFromLoopback = false
+        }
+        defer { server.stop() }
+        var held: [HTTPTestClient] = []
+        for _ in 0..<3 {
+            let client = try HTTPTestClient(port: server.port, source: "127.0.0.1")
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            held.append(client)
+        }
+        let refused = try HTTPTestClient(port: server.port, source: "127.0.0.1")
+        let response = try refused.readResponse()
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "1")
+        #expect(response.headers["content-type"] == "application/json")
+        #expect(response.text.contains(#""error":"too-many-client-connections""#))
+        #expect(response.text.contains("127.0.0.1 has 3 connections open"))
+        #expect(refused.waitForClose())
+        // Another client address still gets in, and its connections are its own.
+        let other = try HTTPTestClient(port: server.port, source: "127.0.0.2")
+        other.send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try other.readResponse().text == "GET /other 0 from 127.0.0.2")
+        // The first client closes one: its count goes down and it may open another.
+        held.removeFirst()
+        #expect(eventually {
+            guard let client = try? HTTPTestClient(port: server.port, source: "127.0.0.1") else { return false }
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (try? client.readResponse().status) == 200
+        })
+    }
+
+    @Test func connectionsTheServerEndsAreReleasedFromTheClientsCount() throws {
+        let server = try Self.server {
+            $0.maximumConnectionsPerClient = 2
+            $0.trustRealIPFromLoopback = false
+            $0.idleTimeoutMilliseconds = 200
+            $0.requestTimeoutMilliseconds = 200
+        }
+        defer { server.stop() }
+        /// Two connections at once from `source`, both answered 200: both of its slots are free.
+        func bothServed(_ source: String) -> Bool {
+            let clients = (0..<2).compactMap { _ in try? HTTPTestClient(port: server.port, source: source) }
+            for client in clients { client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n") }
+            return clients.count == 2 && clients.allSatisfy { (try? $0.readResponse().status) == 200 }
+        }
+        // Three ways the server ends a connection while the client keeps its socket open: idle after a
+        // request, a request never finished (slowloris, 408), a malformed request (400). After each pair
+        // the client's two slots are free again.
+        let openings: [(String, String)] = [
+            ("idle", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            ("slow", "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: s"),
+            ("malformed", "GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
+        ]
+        for (index, (path, opening)) in openings.enumerated() {
+            let source = "127.0.0.\(10 + index)"
+            let kept = try (0..<2).map { _ in try HTTPTestClient(port: server.port, source: source) }
+            for client in kept { client.send(opening) }
+            for client in kept { #expect(client.waitForClose(), "\(path)") }
+            // The client still holds both sockets; the server's side has ended (or ends its 2 s drain).
+            #expect(eventually { bothServed(source) }, "\(path)")
+            withExtendedLifetime(kept) {}
+        }
+    }
+
+    @Test func loopbackPeersAreNotCappedWhileTheyAreTrustedAsTheProxy() throws {
+        let server = try Self.server { $0.maximumConnectionsPerClient = 2 }
+        defer { server.stop() }
+        var held: [HTTPTestClient] = []
+        for index in 0..<4 {
+            let client = try HTTPTestClient(port: server.port)
+            client.send("GET /\(index) HTTP/1.1\r\nHost: x\r\nX-Real-IP: 192.0.2.\(index)\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            held.append(client)
+        }
+        #expect(held.count == 4)
+    }
+
     @Test func aClientTricklingItsHeadersIsCutOff() throws {
         let server = try Self.server { $0.requestTimeoutMilliseconds = 300 }
         defer { server.stop() }

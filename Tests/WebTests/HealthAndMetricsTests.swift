@@ -57,6 +57,73 @@ struct HealthAndMetricsTests {
         #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_log_write_healthy 0\n"))
     }
 
+    /// Live values as the daemon would hand them over: one probe's certificate, some timed commits.
+    static func setLiveMetrics(_ fixture: WebFixture) {
+        let statistics = LogWriteStatistics()
+        for milliseconds in [2, 2, 4, 40, 1200] { statistics.recordCommit(.milliseconds(milliseconds)) }
+        statistics.recordFailure()
+        fixture.live.locked {
+            $0.certificateExpiries = ["cp-signin": Timestamp(millisecondsSinceEpoch: 1_798_761_600_000),
+                                      "no-longer-configured": Timestamp(millisecondsSinceEpoch: 1)]
+            $0.logWrites = statistics.snapshot(buffered: 7)
+        }
+    }
+
+    @Test func tlsExpiryAndTheLogWriteHistogramAreExposed() throws {
+        let fixture = try WebFixture()
+        let without = try fixture.request("GET", "/metrics", role: .ops).text
+        // No prober and no writer: the families say nothing rather than something false.
+        #expect(!without.contains("courtwatch_probe_tls_certificate_expiry_timestamp_seconds{"))
+        #expect(!without.contains("courtwatch_log_write_seconds"))
+        Self.setLiveMetrics(fixture)
+        let text = try fixture.request("GET", "/metrics", role: .ops).text
+        #expect(PrometheusTextCheck.problems(text) == [])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains("# TYPE courtwatch_probe_tls_certificate_expiry_timestamp_seconds gauge"))
+        #expect(lines.contains("courtwatch_probe_tls_certificate_expiry_timestamp_seconds"
+            + #"{probe="cp-signin",site="lei",system="common-platform"} 1798761600.000"#))
+        // Only configured probes get a series; dcs-web's last check saw no certificate.
+        #expect(lines.filter { $0.hasPrefix("courtwatch_probe_tls_certificate_expiry_timestamp_seconds{") }.count == 1)
+        #expect(lines.contains("# TYPE courtwatch_log_write_seconds histogram"))
+        let buckets = lines.filter { $0.hasPrefix("courtwatch_log_write_seconds_bucket{") }
+        #expect(buckets == [
+            #"courtwatch_log_write_seconds_bucket{le="0.001"} 0"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.0025"} 2"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.005"} 3"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.01"} 3"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.025"} 3"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.05"} 4"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.1"} 4"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.25"} 4"#,
+            #"courtwatch_log_write_seconds_bucket{le="0.5"} 4"#,
+            #"courtwatch_log_write_seconds_bucket{le="1"} 4"#,
+            #"courtwatch_log_write_seconds_bucket{le="2.5"} 5"#,
+            #"courtwatch_log_write_seconds_bucket{le="5"} 5"#,
+            #"courtwatch_log_write_seconds_bucket{le="+Inf"} 5"#,
+        ])
+        #expect(lines.contains("courtwatch_log_write_seconds_sum 1.248000000"))
+        #expect(lines.contains("courtwatch_log_write_seconds_count 5"))
+        #expect(lines.contains("# TYPE courtwatch_log_write_failures_total counter"))
+        #expect(lines.contains("courtwatch_log_write_failures_total 1"))
+        #expect(lines.contains("courtwatch_log_buffered_events 7"))
+    }
+
+    @Test func theFormatCheckCatchesBrokenHistograms() {
+        /// A histogram family `h` with these sample lines.
+        func problems(_ samples: [String]) -> [String] {
+            PrometheusTextCheck.problems("# HELP h x\n# TYPE h histogram\n" + samples.map { $0 + "\n" }.joined())
+        }
+        let inf = #"h_bucket{le="+Inf"}"#
+        #expect(problems([#"h_bucket{le="1"} 1"#, "\(inf) 2", "h_sum 3", "h_count 2"]) == [])
+        // Not cumulative; no +Inf bucket; _count is not the +Inf bucket; bounds not ascending; no le; no _sum.
+        #expect(!problems([#"h_bucket{le="1"} 3"#, "\(inf) 2", "h_sum 3", "h_count 2"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "\(inf) 2", "h_sum 3", "h_count 5"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="2"} 1"#, #"h_bucket{le="1"} 1"#, "\(inf) 1", "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems(["h_bucket 1", "h_sum 3", "h_count 1"]).isEmpty)
+        #expect(!problems([#"h_bucket{le="1"} 1"#, "\(inf) 1", "h_count 1"]).isEmpty)
+    }
+
     @Test func notificationFailuresShowInMetricsOnTheBoardAndInTheStatusAPI() throws {
         let fixture = try WebFixture()
         #expect(try fixture.request("GET", "/metrics", role: .ops).text.contains("courtwatch_notification_alerts_failing 0\n"))
@@ -110,6 +177,7 @@ struct HealthAndMetricsTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
     func promtoolAcceptsTheMetrics() throws {
         let fixture = try WebFixture()
+        Self.setLiveMetrics(fixture)
         let text = try fixture.request("GET", "/metrics", role: .ops).text
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")

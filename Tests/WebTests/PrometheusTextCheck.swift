@@ -1,10 +1,21 @@
 /// A strict check of the Prometheus text exposition format (0.0.4), the rules `promtool check metrics`
 /// applies to syntax: names and label names well formed, label values properly quoted and escaped, values
 /// numbers, HELP and TYPE at most once per family and before its samples, each family's samples together,
-/// no series twice. Returns the problems found, with line numbers.
+/// no series twice; for a histogram, `_bucket` samples with ascending `le` bounds, cumulative (never
+/// decreasing) counts, a `+Inf` bucket equal to `_count`, and a `_sum`. Returns the problems found, with
+/// line numbers.
 enum PrometheusTextCheck {
+    /// One histogram's samples seen so far (ungrouped by labels: courtwatch's histograms have none but `le`).
+    private struct HistogramSeen {
+        var bounds: [Double] = []
+        var counts: [Double] = []
+        var count: Double?
+        var sum: Double?
+    }
+
     static func problems(_ text: String) -> [String] {
         var problems: [String] = []
+        var histograms: [String: HistogramSeen] = [:]
         var typed: [String: String] = [:]
         var helped: Set<String> = []
         var finished: Set<String> = []
@@ -48,7 +59,12 @@ enum PrometheusTextCheck {
             while index < line.endIndex, line[index] != "{", line[index] != " " { index = line.index(after: index) }
             let name = String(line[..<index])
             guard isMetricName(name) else { fail("bad metric name '\(name)'"); continue }
-            enter(name)
+            let histogram = ["_bucket", "_sum", "_count"].lazy.compactMap { suffix -> (String, String)? in
+                guard name.hasSuffix(suffix) else { return nil }
+                let base = String(name.dropLast(suffix.count))
+                return typed[base] == "histogram" ? (base, suffix) : nil
+            }.first
+            enter(histogram?.0 ?? name)
             var labelText = ""
             if index < line.endIndex, line[index] == "{" {
                 guard let close = labelsEnd(line, from: index) else { fail("unterminated labels"); continue }
@@ -61,6 +77,34 @@ enum PrometheusTextCheck {
             guard (1...2).contains(value.count), isNumber(String(value[0])) else { fail("bad value '\(value.first ?? "")'"); continue }
             if value.count == 2, Int64(value[1]) == nil { fail("bad timestamp") }
             if !series.insert(name + "{" + labelText + "}").inserted { fail("series \(name){\(labelText)} twice") }
+            if let (base, suffix) = histogram {
+                let number = Double(String(value[0]).replacingOccurrences(of: "+Inf", with: "inf")) ?? .nan
+                var seen = histograms[base] ?? HistogramSeen()
+                switch suffix {
+                case "_bucket":
+                    let bound = labelText.split(separator: ",").first { $0.hasPrefix("le=\"") }
+                        .map { String($0.dropFirst(4).dropLast()) }
+                    guard let bound, let le = bound == "+Inf" ? Double.infinity : Double(bound) else {
+                        fail("bucket of \(base) without a numeric le label"); continue
+                    }
+                    if let last = seen.bounds.last, le <= last { fail("bucket le=\(bound) of \(base) not ascending") }
+                    if let last = seen.counts.last, number < last {
+                        fail("bucket le=\(bound) of \(base) not cumulative")
+                    }
+                    seen.bounds.append(le)
+                    seen.counts.append(number)
+                case "_sum": seen.sum = number
+                default: seen.count = number
+                }
+                histograms[base] = seen
+            }
+        }
+        for (base, seen) in histograms.sorted(by: { $0.key < $1.key }) {
+            if seen.bounds.last != .infinity { problems.append("histogram \(base) has no +Inf bucket") }
+            if seen.count == nil || seen.count != seen.counts.last {
+                problems.append("histogram \(base): _count is not the +Inf bucket")
+            }
+            if seen.sum == nil { problems.append("histogram \(base) has no _sum") }
         }
         return problems
     }

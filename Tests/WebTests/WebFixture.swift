@@ -86,6 +86,8 @@ final class WebFixture: @unchecked Sendable {
                 live.locked { $0.heartbeats.append(probe) }
                 return .recorded("heartbeat for \(probe) recorded")
             })
+        environment.certificateExpiries = { live.locked { $0.certificateExpiries } }
+        environment.logWrites = { live.locked { $0.logWrites } }
         environment.refreshSeconds = 45
         environment.continuity = continuity
         environment.logExport = { query throws(ServiceFailure) in
@@ -150,6 +152,8 @@ final class LiveValues: @unchecked Sendable {
         var logHealth: String?
         var loopAge: Int64? = 1_000_000_000
         var heartbeats: [String] = []
+        var certificateExpiries: [String: Timestamp] = [:]
+        var logWrites: LogWriteStatistics.Snapshot?
     }
 
     private let lock = NSLock()

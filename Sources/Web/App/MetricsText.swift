@@ -8,12 +8,10 @@ enum MetricsText {
     static func render(_ data: StatusData) -> String {
         var out = ""
         let site = data.site?.id ?? ""
-        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-            for sample in samples {
-                let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
-                out += labels.isEmpty ? "\(name) \(sample.value)\n" : "\(name){\(labels)} \(sample.value)\n"
-            }
+        func family(_ name: String, _ help: String, type: String = "gauge",
+                    _ samples: [(labels: [(String, String)], value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { out += line(name, sample.labels, sample.value) }
         }
         func probeLabels(_ probe: ProbeStatus) -> [(String, String)] {
             [("probe", probe.id), ("site", site), ("system", probe.system ?? "")]
@@ -30,6 +28,13 @@ enum MetricsText {
         family("courtwatch_probe_duration_seconds", "How long the probe's last check took.",
                data.probes.compactMap { probe in
                    probe.lastLatencyMicroseconds.map { (probeLabels(probe), seconds(microseconds: $0)) }
+               })
+        family("courtwatch_probe_tls_certificate_expiry_timestamp_seconds",
+               "When the leaf TLS certificate seen by the probe's last check expires (notAfter), Unix time.",
+               data.probes.compactMap { probe in
+                   data.certificateExpiries[probe.id].map {
+                       (probeLabels(probe), seconds(milliseconds: $0.millisecondsSinceEpoch))
+                   }
                })
         family("courtwatch_probe_last_check_timestamp_seconds", "When the probe last ran, Unix time.",
                data.probes.compactMap { probe in
@@ -57,7 +62,40 @@ enum MetricsText {
                [([], data.health.loopProblem == nil ? "1" : "0")])
         family("courtwatch_log_write_healthy", "1 when the failure log is being written; 0 while records are held in memory.",
                [([], data.health.logProblem == nil ? "1" : "0")])
+        if let writes = data.logWrites { out += logWriteFamilies(writes) }
         return out
+    }
+
+    /// The log writer's commit-time histogram, its failed batches and its queue.
+    static func logWriteFamilies(_ writes: LogWriteStatistics.Snapshot) -> String {
+        let name = "courtwatch_log_write_seconds"
+        var out = "# HELP \(name) How long each failure-log transaction took to commit (fsync included).\n"
+        out += "# TYPE \(name) histogram\n"
+        let cumulative = writes.cumulativeCounts
+        for (index, bound) in LogWriteStatistics.bucketBounds.enumerated() {
+            out += line(name + "_bucket", [("le", bucketBound(bound))], String(cumulative[index]))
+        }
+        out += line(name + "_bucket", [("le", "+Inf")], String(writes.count))
+        out += line(name + "_sum", [], decimal(writes.sumNanoseconds, scale: 1_000_000_000, digits: 9))
+        out += line(name + "_count", [], String(writes.count))
+        out += "# HELP courtwatch_log_write_failures_total Failure-log transactions that failed and were retried.\n"
+        out += "# TYPE courtwatch_log_write_failures_total counter\n"
+        out += line("courtwatch_log_write_failures_total", [], String(writes.failures))
+        out += "# HELP courtwatch_log_buffered_events Records waiting in memory to be written to the failure log.\n"
+        out += "# TYPE courtwatch_log_buffered_events gauge\n"
+        out += line("courtwatch_log_buffered_events", [], String(writes.buffered))
+        return out
+    }
+
+    /// One sample line, label values escaped.
+    private static func line(_ name: String, _ labels: [(String, String)], _ value: String) -> String {
+        let text = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
+        return text.isEmpty ? "\(name) \(value)\n" : "\(name){\(text)} \(value)\n"
+    }
+
+    /// A bucket's `le` as Prometheus clients write it: 0.001, 2.5, 1 (no trailing ".0").
+    static func bucketBound(_ bound: Double) -> String {
+        bound == bound.rounded() ? String(Int(bound)) : String(bound)
     }
 
     static func escape(_ value: String) -> String {

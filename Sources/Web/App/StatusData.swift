@@ -11,6 +11,10 @@ struct StatusData {
     var health: HealthReport
     /// Whether alerts are getting through (from the notification events); nil if it could not be read.
     var notifications: NotificationHealth?
+    /// Live from the prober: each probe's certificate notAfter, when its last check saw one.
+    var certificateExpiries: [String: Timestamp] = [:]
+    /// Live from the log writer; nil when none runs.
+    var logWrites: LogWriteStatistics.Snapshot?
 
     static func read(_ reader: LogReader, health: HealthReport, now: Timestamp) throws -> StatusData {
         let site = try reader.site()

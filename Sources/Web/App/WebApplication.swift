@@ -258,7 +258,12 @@ public final class WebApplication: @unchecked Sendable {
 
     private func withStatus(_ body: (StatusData) -> HTTPResponse) -> HTTPResponse {
         let health = HealthReport.current(environment)
-        return withReader { reader in body(try StatusData.read(reader, health: health, now: .now)) }
+        return withReader { reader in
+            var data = try StatusData.read(reader, health: health, now: .now)
+            data.certificateExpiries = environment.certificateExpiries()
+            data.logWrites = environment.logWrites()
+            return body(data)
+        }
     }
 
     /// Runs `body` with the cached read-only connection, opening it on first use and again after an error.

@@ -1,3 +1,6 @@
+public import FailureLog
+public import Monitoring
+
 /// What the web surface is told at start: settings from courtwatch.conf and the running daemon's live
 /// state, passed in as closures so this module needs nothing from the prober or the daemon.
 public struct WebEnvironment: Sendable {
@@ -24,6 +27,10 @@ public struct WebEnvironment: Sendable {
     public var logHealth: @Sendable () -> String?
     /// Nanoseconds since the probe loop last went round, or nil when no loop is running.
     public var probeLoopAge: @Sendable () -> Int64?
+    /// The leaf certificate's notAfter per probe, for probes whose last check read one (the running prober's).
+    public var certificateExpiries: @Sendable () -> [String: Timestamp] = { [:] }
+    /// The log writer's commit times, failed batches and queue length; nil when no writer runs.
+    public var logWrites: @Sendable () -> LogWriteStatistics.Snapshot? = { nil }
     /// Delivers a heartbeat for a probe to the running prober.
     public var heartbeat: @Sendable (String) -> HeartbeatOutcome
     /// The site's continuity desk (the daemon's, shared with `courtwatch continuity`); nil answers 503.

@@ -11,7 +11,8 @@ import Synchronization
 /// transactions for the few POSTs), so a pool would add locking without adding throughput on a 2-core site
 /// server; a slow handler delays other clients but never the probe loop, which has its own threads.
 ///
-/// Limits (`ServerLimits`): header and body bytes (431, 413, from the parser), connections (503 then close),
+/// Limits (`ServerLimits`): header and body bytes (431, 413, from the parser), connections in all and per
+/// client IP (503 with Retry-After, then close),
 /// idle time (close), total time per request (408 then close: slowloris), requests per client IP (429 with
 /// Retry-After). Keep-alive and pipelining are supported; bodies are Content-Length only.
 public final class HTTPServer: @unchecked Sendable {
@@ -34,6 +35,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     // Event-loop state.
     private var connections: [Int32: ClientConnection] = [:]
+    /// Open connections per peer address; an entry goes when its last connection closes.
+    private var connectionsPerPeer: [String: Int] = [:]
     private var rateLimiter: RateLimiter
     private var acceptPausedUntil: Int64?
     /// One receive buffer for every connection (the loop reads one at a time).
@@ -133,17 +136,22 @@ public final class HTTPServer: @unchecked Sendable {
             _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
             _ = fcntl(raw, F_SETFL, fcntl(raw, F_GETFL) | O_NONBLOCK)
             if connections.count >= limits.maximumConnections {
-                let refusal = HTTPResponse.error(503, "too-many-connections",
-                                                 "the server has \(limits.maximumConnections) connections open; try again shortly")
-                    .adding("Retry-After", "1").serialized(keepAlive: false, headOnly: false)
-                _ = refusal.withUnsafeBytes { send(raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-                shutdown(raw, Int32(SHUT_WR))
-                descriptor.close()
+                refuse(descriptor, "too-many-connections",
+                       "the server has \(limits.maximumConnections) connections open; try again shortly")
+                continue
+            }
+            let peer = Self.peerAddress(storage)
+            let open = connectionsPerPeer[peer, default: 0]
+            let isProxy = limits.trustRealIPFromLoopback && Self.isLoopback(peer)
+            if open >= limits.maximumConnectionsPerClient && !isProxy {
+                // Not logged: a client hammering the cap would flood the journal; it gets the reason itself.
+                refuse(descriptor, "too-many-client-connections", "\(peer) has \(open) connections open, "
+                       + "the most one client may have; close one or try again shortly")
                 continue
             }
             var yes: Int32 = 1
             setsockopt(raw, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            let connection = ClientConnection(descriptor: descriptor, peer: Self.peerAddress(storage), now: now)
+            let connection = ClientConnection(descriptor: descriptor, peer: peer, now: now)
             do {
                 try epoll.watch(raw, for: .readable)
             } catch {
@@ -151,7 +159,30 @@ public final class HTTPServer: @unchecked Sendable {
                 continue
             }
             connections[raw] = connection
+            connectionsPerPeer[peer] = open + 1
         }
+    }
+
+    /// Answers a connection that is over a limit with 503, Retry-After and a JSON error, and closes it at once
+    /// (it never takes a slot). Whatever the client already sent is read first, so the close is a FIN and
+    /// not a reset that could destroy the answer before the client reads it.
+    private func refuse(_ descriptor: FileDescriptor, _ code: String, _ detail: String) {
+        let raw = descriptor.rawValue
+        let refusal = HTTPResponse.error(503, code, detail).adding("Retry-After", "1")
+            .serialized(keepAlive: false, headOnly: false)
+        _ = refusal.withUnsafeBytes { send(raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        shutdown(raw, Int32(SHUT_WR))
+        for _ in 0..<4 {
+            let count = receiveBuffer.withUnsafeMutableBytes {
+                recv(raw, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
+            if count < receiveBuffer.count { break }
+        }
+        descriptor.close()
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
     }
 
     private func receive(_ connection: ClientConnection) {
@@ -228,7 +259,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// The address to count a request against: the peer, or the proxy's `X-Real-IP` when the peer is loopback.
     func clientAddress(_ request: HTTPRequest, peer: String) -> String {
-        guard limits.trustRealIPFromLoopback, peer.hasPrefix("127.") || peer == "::1" || peer.hasPrefix("::ffff:127."),
+        guard limits.trustRealIPFromLoopback, Self.isLoopback(peer),
               let real = request.header("x-real-ip"), !real.isEmpty, real.utf8.count <= 45,
               real.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
         else { return peer }
@@ -314,6 +345,12 @@ public final class HTTPServer: @unchecked Sendable {
         guard fd >= 0 else { return }
         epoll.unwatch(fd)
         connections[fd] = nil
+        // Every way a connection ends (idle, slowloris, error, client gone, stop) comes through here, once.
+        if let open = connectionsPerPeer[connection.peer], open > 1 {
+            connectionsPerPeer[connection.peer] = open - 1
+        } else {
+            connectionsPerPeer[connection.peer] = nil
+        }
         connection.descriptor.close()
     }
 

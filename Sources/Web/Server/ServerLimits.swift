@@ -3,6 +3,10 @@ public struct ServerLimits: Sendable {
     public var parser = ParserLimits()
     /// Open connections; a connection beyond this is answered 503 and closed.
     public var maximumConnections = 256
+    /// Open connections from one client IP; one more is answered 503 with Retry-After and closed, so a single
+    /// client cannot take every slot. Not applied to loopback peers while `trustRealIPFromLoopback` is on: they
+    /// are the reverse proxy carrying everyone's requests (cap clients there, e.g. nginx `limit_conn`).
+    public var maximumConnectionsPerClient = 32
     /// A connection with nothing in flight is closed after this long.
     public var idleTimeoutMilliseconds: Int64 = 30_000
     /// From a request's first byte to its last: a client that trickles (slowloris) is answered 408 and closed.
