@@ -31,22 +31,10 @@ enum StaffLogCommand {
         chain still verifies. The entry is linked to incidents at your site that overlap it in time and system.
         """
 
-    static let freeText = ["could-not", "note", "target", "reference"]
-    static let choices: [String: [String]] = [
-        "claim": ["toil", "flexi", "none"], "what": ["phone", "data", "mileage", "printing", "other"],
-        "agreed-in-writing": ["yes", "no"], "status": ["at-risk", "missed"],
-        "informed": ["duty-manager", "safety-rep", "manager", "none"], "meeting-requested": ["yes", "no"],
-        "how": ["email", "phone", "in-person", "supervision", "message"],
-    ]
-    static let required: [StaffEntry.Kind: [String]] = [
-        .timeLost: ["minutes"], .extraHours: ["until"], .cost: ["amount"], .deadline: ["status"],
-        .healthAndSafety: ["note"], .managerNotified: ["how"], .helpdeskTicket: ["reference"],
-    ]
-    static let allowed: [StaffEntry.Kind: Set<String>] = [
-        .timeLost: ["minutes", "could-not"], .extraHours: ["until", "claim"],
-        .cost: ["amount", "what", "agreed-in-writing"], .deadline: ["status", "target"],
-        .healthAndSafety: ["informed", "meeting-requested"], .managerNotified: ["how"], .helpdeskTicket: [],
-    ]
+    static let freeText = StaffEntryOptions.freeText
+    static let choices = StaffEntryOptions.choices
+    static let required = StaffEntryOptions.required
+    static let allowed = StaffEntryOptions.allowed
 
     static func run(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
         let command = "staff log"

@@ -3,6 +3,7 @@ import Configuration
 import FailureLog
 import Monitoring
 import Reports
+import Web
 
 /// Sharing, subject access, erasure and the team aggregate: the person controls who sees their report.
 enum StaffPrivacyCommand {
@@ -29,31 +30,60 @@ enum StaffPrivacyCommand {
         guard let grantee = parsed.option("with") else {
             throw .usage("staff \(action) needs --with manager|union-rep|NAME", command: "staff \(action)")
         }
-        let directory = try StaffSupport.loadDirectory(parsed)
-        let member = try StaffSupport.member(id, in: directory)
-        let now = Timestamp.now
-        if action == "revoke" {
-            let count = try StaffSupport.write(parsed) { transaction in
-                try StaffLog.revoke(staffID: id, from: grantee, by: id, at: now, in: &transaction)
-            }
-            print(count == 0 ? "\(id)'s report was not shared with \(grantee)"
-                  : "revoked: \(grantee) can no longer see \(id)'s report")
-            return .success
-        }
+        let configDirectory = parsed.option("config") ?? CommandLineTool.defaultConfig
+        let stateDirectory = StaffSupport.store(parsed).stateDirectory
+        let change = action == "revoke"
+            ? try revoke(id, from: grantee, configDirectory: configDirectory, stateDirectory: stateDirectory, at: .now)
+            : try share(id, with: grantee, until: parsed.option("until"), configDirectory: configDirectory,
+                        stateDirectory: stateDirectory, at: .now)
+        print(change.message)
+        return .success
+    }
+
+    /// Shares `id`'s report with `grantee` (`manager`, `union-rep` or a person's name) until the end of the
+    /// day `untilText` (YYYY-MM-DD) in their zone, or until revoked, recorded as `id` in the hash chain:
+    /// what `courtwatch staff share` and the web surface's share (for a staff token, as itself) do.
+    static func share(_ id: String, with granteeText: String, until untilText: String?, configDirectory: String,
+                      stateDirectory: String, at now: Timestamp) throws(CommandFailure) -> ShareChange {
+        let grantee = try checkedGrantee(granteeText, command: "staff share")
+        let member = try StaffSupport.member(id, in: try StaffSupport.loadDirectory(at: configDirectory))
         var until: Timestamp?
-        if let text = parsed.option("until") {
+        if let untilText {
             // --until DATE means to the end of that day in the person's zone.
             let zone = try StaffSupport.zone(for: member)
-            until = zone.instant(localDate: try StaffSupport.date(text, option: "until").adding(days: 1), minute: 0)
+            until = zone.instant(localDate: try StaffSupport.date(untilText, option: "until").adding(days: 1), minute: 0)
             guard let until, until > now else {
-                throw CommandFailure(code: .dataError, message: "--until \(text) is in the past")
+                throw CommandFailure(code: .dataError, message: "--until \(untilText) is in the past")
             }
         }
-        try StaffSupport.write(parsed) { transaction in
+        try LogAccess.write(stateDirectory) { transaction in
             try StaffLog.share(staffID: id, with: grantee, until: until, by: id, at: now, in: &transaction)
         }
-        print("shared \(id)'s report with \(grantee)" + (until.map { " until \($0.iso8601)" } ?? " until revoked"))
-        return .success
+        return ShareChange(message: "shared \(id)'s report with \(grantee)" + (until.map { " until \($0.iso8601)" }
+                                                                              ?? " until revoked"),
+                           share: ReportShare(grantee: grantee, grantedAt: now, until: until))
+    }
+
+    /// Ends every live share of `id`'s report with `grantee`, recorded as `id`; none is not an error.
+    static func revoke(_ id: String, from granteeText: String, configDirectory: String, stateDirectory: String,
+                       at now: Timestamp) throws(CommandFailure) -> ShareChange {
+        let grantee = try checkedGrantee(granteeText, command: "staff revoke")
+        _ = try StaffSupport.member(id, in: try StaffSupport.loadDirectory(at: configDirectory))
+        let count = try LogAccess.write(stateDirectory) { transaction in
+            try StaffLog.revoke(staffID: id, from: grantee, by: id, at: now, in: &transaction)
+        }
+        return ShareChange(message: count == 0 ? "\(id)'s report was not shared with \(grantee)"
+                               : "revoked: \(grantee) can no longer see \(id)'s report", revoked: count)
+    }
+
+    /// A grantee as typed, without surrounding blanks; blank is a usage error, as a missing --with is.
+    private static func checkedGrantee(_ text: String, command: String) throws(CommandFailure) -> String {
+        let grantee = text.trimmed
+        guard !grantee.isEmpty else { throw .usage("--with needs manager, union-rep or a person's name", command: command) }
+        guard grantee.count <= 100, !grantee.contains(where: \.isNewline) else {
+            throw CommandFailure(code: .dataError, message: "--with is a role or a name of at most 100 characters on one line")
+        }
+        return grantee
     }
 
     /// Subject access: the staff record, every entry with its details, the incidents they link to, shares,

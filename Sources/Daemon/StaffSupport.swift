@@ -8,8 +8,14 @@ import Reports
 /// times in a person's zone, building a person's report.
 enum StaffSupport {
     static func loadDirectory(_ parsed: ParsedArguments) throws(CommandFailure) -> StaffDirectory {
+        try loadDirectory(at: parsed.option("config") ?? CommandLineTool.defaultConfig)
+    }
+
+    /// The staff directory of the configuration directory `path`, read afresh (so a person added by
+    /// `courtwatch staff add` counts without a reload).
+    static func loadDirectory(at path: String) throws(CommandFailure) -> StaffDirectory {
         do {
-            return try StaffDirectory.load(directory: parsed.option("config") ?? CommandLineTool.defaultConfig)
+            return try StaffDirectory.load(directory: path)
         } catch {
             throw CommandFailure(code: .dataError, message: "staff configuration has errors:\n" + error.description)
         }

@@ -314,10 +314,27 @@ def main():
         if not landing.endswith("/me"):
             fail("signin-staff", f"staff landed on {landing}, not /me")
         check_page(browser, "staff-page", "/me", out)
-        check_page(browser, "user-report", f"/reports/user/{STAFF_ID}?format=html&{period}", out, skip_link=False)
         post_form(browser, "staff-report-problem",
                   "document.querySelector('form[action=\"/me/report-problem\"] button').click()",
                   "Common Platform")
+        # The rest of the staff page's forms: an entry, sharing with union reps, revoking it; then the page
+        # again with an entry and a share listed.
+        post_form(browser, "staff-log-entry",
+                  "const f = document.querySelector('form[action=\"/me/entries\"]'); "
+                  "f.querySelector('select[name=kind]').value = 'time-lost'; "
+                  "f.querySelector('input[name=minutes]').value = '25'; "
+                  "f.querySelector('input[name=could_not]').value = 'send results'; f.submit()",
+                  "Logged your entry")
+        post_form(browser, "staff-share",
+                  "const f = document.querySelector('form[action=\"/me/shares\"]'); "
+                  "f.querySelector('select[name=with]').value = 'union-rep'; f.submit()",
+                  "shared with union representatives")
+        check_page(browser, "staff-page-shared", "/me", out)
+        post_form(browser, "staff-revoke",
+                  "document.querySelector('form[action=\"/me/shares/revoke\"] button').click()",
+                  "can no longer see your report")
+        check_page(browser, "user-report", f"/reports/user/{STAFF_ID}?format=html&{period}", out, skip_link=False)
+        browser.navigate(BASE + "/me")  # the report has no sign-out form
         sign_out(browser, "staff")
 
         # A line manager: reports only.

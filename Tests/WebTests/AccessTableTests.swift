@@ -30,6 +30,9 @@ struct AccessTableTests {
         .userReport: ([.staff, .manager, .unionRep], "never"),
         .reportProblem: ([.staff], "never"),
         .staffEntry: ([.staff], "never"),
+        .staffMe: ([.staff], "never"),
+        .staffShare: ([.staff], "never"),
+        .staffRevoke: ([.staff], "never"),
         .signInPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signIn: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
         .signOut: ([.ops, .siteLead, .manager, .unionRep, .staff], "always"),
@@ -41,6 +44,11 @@ struct AccessTableTests {
         .reportsPage: ([.ops, .siteLead, .manager, .unionRep, .staff], "never"),
         .logExportDownload: ([.ops, .siteLead, .manager, .unionRep], "never"),
         .personReport: ([.staff, .manager, .unionRep], "never"),
+        .staffPage: ([.staff], "never"),
+        .staffProblemForm: ([.staff], "never"),
+        .staffEntryForm: ([.staff], "never"),
+        .staffShareForm: ([.staff], "never"),
+        .staffRevokeForm: ([.staff], "never"),
     ]
 
     /// A concrete path for a route. POSTs go to an incident that does not exist (or a probe that does not),

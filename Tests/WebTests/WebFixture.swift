@@ -174,4 +174,28 @@ struct FakeStaff: StaffService {
         return JSONValue.object(["staff": .string(staffID), "kind": .string(entry.kind), "options": .string(options),
                                  "systems": .optional(entry.systems?.joined(separator: ","))]).canonicalText
     }
+
+    /// A record whose name and entry carry markup, so pages that show it must escape it.
+    func record(staffID: String, at now: Timestamp) throws(ServiceFailure) -> StaffRecord {
+        let entry = StaffEntry(id: "e7", staffID: staffID, kind: .timeLost, at: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+                               end: Timestamp(millisecondsSinceEpoch: 1_700_002_700_000), systems: ["dcs"],
+                               fields: ["minutes": "45", "could-not": "list <b>"], incidentIDs: [3],
+                               recordedAt: Timestamp(millisecondsSinceEpoch: 1_700_002_800_000))
+        return StaffRecord(id: staffID, name: "Sam <Patel>", team: "crime", site: "lei", timeZone: "Europe/London",
+                           systems: ["dcs"], siteSystems: [SiteSystem(id: "dcs", name: "Digital Case System")],
+                           shares: [ReportShare(grantee: "union-rep", grantedAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+                                                until: nil)],
+                           recentEntries: [RecentEntry(entry: entry, summary: "45 min lost; could not: list <b>")])
+    }
+
+    /// Echoes the request; a grantee "nobody" was never shared with, "past" is the CLI's refusal of a past date.
+    func share(staffID: String, with grantee: String, until: String?, at now: Timestamp) throws(ServiceFailure) -> ShareChange {
+        if until == "2000-01-01" { throw ServiceFailure(status: 422, code: "refused", detail: "until 2000-01-01 is in the past") }
+        return ShareChange(message: "shared \(staffID)'s report with \(grantee) until \(until ?? "revoked")",
+                           share: ReportShare(grantee: grantee, grantedAt: now, until: nil))
+    }
+
+    func revoke(staffID: String, from grantee: String, at now: Timestamp) throws(ServiceFailure) -> ShareChange {
+        ShareChange(message: "revoked \(grantee) for \(staffID)", revoked: grantee == "nobody" ? 0 : 1)
+    }
 }

@@ -23,6 +23,9 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case userReport = "GET /reports/user/{id}"
     case reportProblem = "POST /api/v1/report-problem"
     case staffEntry = "POST /api/v1/staff/entries"
+    case staffMe = "GET /api/v1/staff/me"
+    case staffShare = "POST /api/v1/staff/shares"
+    case staffRevoke = "POST /api/v1/staff/shares/revoke"
     case signInPage = "GET /signin"
     case signIn = "POST /signin"
     case signOut = "POST /signout"
@@ -34,6 +37,11 @@ public enum RouteID: String, Sendable, Hashable, CaseIterable {
     case reportsPage = "GET /reports/"
     case logExportDownload = "GET /reports/log"
     case personReport = "GET /reports/person"
+    case staffPage = "GET /me"
+    case staffProblemForm = "POST /me/report-problem"
+    case staffEntryForm = "POST /me/entries"
+    case staffShareForm = "POST /me/shares"
+    case staffRevokeForm = "POST /me/shares/revoke"
 
     public var method: String { String(rawValue.prefix { $0 != " " }) }
     public var pattern: String { String(rawValue.drop { $0 != " " }.dropFirst()) }
@@ -87,8 +95,10 @@ public enum AccessPolicy {
         // A person's report: staff their own only; managers and union reps only while the person shares it
         // with them (checked per request by the daemon's reporter, as `courtwatch report user --as` does).
         case .userReport: AccessRule(roles: [.staff, .manager, .unionRep], anonymous: .never)
-        // Recorded as the token's subject, who must be a member of staff.
-        case .reportProblem, .staffEntry: AccessRule(roles: [.staff], anonymous: .never)
+        // Recorded as (or about) the token's subject, who must be a member of staff; never anyone else's.
+        case .reportProblem, .staffEntry, .staffMe, .staffShare, .staffRevoke, .staffPage, .staffProblemForm,
+             .staffEntryForm, .staffShareForm, .staffRevokeForm:
+            AccessRule(roles: [.staff], anonymous: .never)
         // Signing in needs no session; signing out without one only clears the cookie.
         case .signInPage, .signIn, .signOut: AccessRule(roles: everyone, anonymous: .always)
         }

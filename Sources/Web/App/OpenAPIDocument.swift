@@ -5,7 +5,8 @@ enum OpenAPIDocument {
     /// by the session cookie): not part of the API, so not described here. Every other route is.
     static let browserOnly: Set<RouteID> = [
         .signInPage, .signIn, .signOut, .incidentsPage, .incidentPage, .incidentAcknowledgeForm, .incidentNoteForm,
-        .incidentResolveForm, .reportsPage, .logExportDownload, .personReport,
+        .incidentResolveForm, .reportsPage, .logExportDownload, .personReport, .staffPage, .staffProblemForm,
+        .staffEntryForm, .staffShareForm, .staffRevokeForm,
     ]
 
     static let text = #"""
@@ -132,6 +133,31 @@ enum OpenAPIDocument {
               "level": {"type": "string"}, "item": {"type": "string"},
               "overridden": {"type": "array", "items": {"type": "string"}},
               "by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}
+            }
+          },
+          "ReportShare": {
+            "type": "object", "required": ["with", "granted_at", "until"],
+            "properties": {"with": {"type": "string"}, "granted_at": {"type": "string", "format": "date-time"},
+                           "until": {"type": ["string", "null"], "format": "date-time"}}
+          },
+          "StaffRecord": {
+            "type": "object", "required": ["id", "name", "site", "time_zone", "systems", "site_systems", "shares", "recent_entries"],
+            "properties": {
+              "id": {"type": "string"}, "name": {"type": "string"}, "team": {"type": ["string", "null"]},
+              "site": {"type": "string"}, "time_zone": {"type": "string"},
+              "systems": {"type": "array", "items": {"type": "string"}},
+              "site_systems": {"type": "array", "items": {"type": "object", "required": ["id", "name"],
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
+              "shares": {"type": "array", "items": {"$ref": "#/components/schemas/ReportShare"}},
+              "recent_entries": {"type": "array", "items": {"type": "object",
+                "required": ["id", "kind", "at_utc", "systems", "fields", "incidents", "erased", "recorded_at_utc", "summary"],
+                "properties": {
+                  "id": {"type": "string"}, "kind": {"type": "string"},
+                  "at_utc": {"type": "string", "format": "date-time"}, "end_utc": {"type": ["string", "null"], "format": "date-time"},
+                  "systems": {"type": "array", "items": {"type": "string"}},
+                  "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "incidents": {"type": "array", "items": {"type": "integer"}}, "erased": {"type": "boolean"},
+                  "recorded_at_utc": {"type": "string", "format": "date-time"}, "summary": {"type": "string"}}}}
             }
           },
           "TextBody": {
@@ -403,6 +429,41 @@ enum OpenAPIDocument {
                 "what": {"type": ["string", "null"], "maxLength": 1000}, "agreed_in_writing": {"type": ["string", "null"], "maxLength": 1000}, "status": {"type": ["string", "null"], "maxLength": 1000}, "target": {"type": ["string", "null"], "maxLength": 1000}, "informed": {"type": ["string", "null"], "maxLength": 1000},
                 "meeting_requested": {"type": ["string", "null"], "maxLength": 1000}, "how": {"type": ["string", "null"], "maxLength": 1000}, "note": {"type": ["string", "null"], "maxLength": 1000}, "reference": {"type": ["string", "null"], "maxLength": 1000}}}}}},
             "responses": {"200": {"description": "The entry", "content": {"application/json": {"schema": {"type": "object"}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/staff/me": {
+          "get": {
+            "summary": "My own record (staff, the token's subject): who I am, who can see my report now, my recent entries, the site's systems to report a problem with",
+            "operationId": "staffMe",
+            "responses": {"200": {"description": "The record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StaffRecord"}}}},
+                          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/staff/shares": {
+          "post": {
+            "summary": "Share my report with my manager, a union rep or a named person, until the end of a day or until revoked (staff; as 'courtwatch staff share', recorded in the log)",
+            "operationId": "staffShare",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["with"], "additionalProperties": false,
+              "properties": {"with": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S", "description": "manager, union-rep or a person's name"},
+                             "until": {"type": ["string", "null"], "format": "date", "description": "Last day of the share, in my time zone"}}}}}},
+            "responses": {"200": {"description": "Shared", "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["ok", "message", "share"],
+                             "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}, "share": {"$ref": "#/components/schemas/ReportShare"}}}}}},
+                          "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/staff/shares/revoke": {
+          "post": {
+            "summary": "Stop sharing my report with someone (staff; as 'courtwatch staff revoke', recorded in the log). Not shared is not an error: revoked is 0",
+            "operationId": "staffRevoke",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["with"], "additionalProperties": false,
+              "properties": {"with": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S"}}}}}},
+            "responses": {"200": {"description": "Revoked (or was not shared)", "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["ok", "message", "revoked"],
+                             "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}, "revoked": {"type": "integer", "minimum": 0}}}}}},
                           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         }

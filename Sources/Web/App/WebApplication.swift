@@ -197,6 +197,26 @@ public final class WebApplication: @unchecked Sendable {
             return match.route == .reportProblem
                 ? StaffActions.reportProblem(body, service: environment.staff, by: subject, now: now)
                 : StaffActions.logEntry(body, service: environment.staff, staffID: subject)
+        case .staffMe:
+            return StaffActions.me(service: environment.staff, staffID: principal?.subject ?? "", now: now)
+        case .staffShare, .staffRevoke:
+            let body: [String: JSONValue]
+            switch Self.jsonObject(request) {
+            case .success(let object): body = object
+            case .failure(let response): return response
+            }
+            return StaffActions.changeSharing(match.route == .staffShare ? .share : .revoke, body,
+                                              service: environment.staff, staffID: principal?.subject ?? "", now: now)
+        case .staffPage:
+            return staffPage(visit)
+        case .staffProblemForm:
+            return staffForm(visit, .problem)
+        case .staffEntryForm:
+            return staffForm(visit, .entry)
+        case .staffShareForm:
+            return staffForm(visit, .share)
+        case .staffRevokeForm:
+            return staffForm(visit, .revoke)
         case .signInPage:
             return signInForm(visit, next: BrowserGuard.localPath(request.query["next"]), error: nil, status: 200)
         case .signIn:
