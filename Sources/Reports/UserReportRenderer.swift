@@ -96,26 +96,13 @@ public enum UserReportRenderer {
         ]
     }
 
-    /// Horizontal bars, lost and degraded hours per system, drawn as inline SVG (prints without scripts).
+    /// Horizontal bars, lost and (lighter, stacked) degraded hours per system, as inline SVG.
     static func chartSVG(_ totals: [UserReport.SystemTotal]) -> String {
-        guard !totals.isEmpty else { return "<p>No incidents met your working time.</p>" }
-        let largest = max(1, totals.map { $0.lostMinutes + $0.degradedMinutes }.max() ?? 1)
-        let rowHeight = 28
-        let height = totals.count * rowHeight + 10
-        var svg = "<svg role=\"img\" aria-label=\"Hours lost by system\" width=\"640\" height=\"\(height)\" "
-            + "viewBox=\"0 0 640 \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
-        for (index, total) in totals.enumerated() {
-            let y = index * rowHeight + 4
-            let lostWidth = Int(total.lostMinutes * 360 / largest)
-            let degradedWidth = Int(total.degradedMinutes * 360 / largest)
-            svg += "<text x=\"0\" y=\"\(y + 16)\" font-size=\"13\">\(HTML.escape(total.system))</text>"
-            svg += "<rect x=\"160\" y=\"\(y)\" width=\"\(lostWidth)\" height=\"20\" fill=\"#333\"/>"
-            svg += "<rect x=\"\(160 + lostWidth)\" y=\"\(y)\" width=\"\(degradedWidth)\" height=\"20\" fill=\"#aaa\"/>"
-            svg += "<text x=\"\(168 + lostWidth + degradedWidth)\" y=\"\(y + 16)\" font-size=\"13\">"
-                + "\(Hours.text(total.lostMinutes)) h lost"
-                + (total.degradedMinutes > 0 ? ", \(Hours.text(total.degradedMinutes)) h degraded" : "") + "</text>"
-        }
-        return svg + "</svg>"
+        HTMLBarChart.svg(totals.map { total in
+            HTMLBarChart.Bar(label: total.system, value: Double(total.lostMinutes), stacked: Double(total.degradedMinutes),
+                             valueText: "\(Hours.text(total.lostMinutes)) h lost"
+                                 + (total.degradedMinutes > 0 ? ", \(Hours.text(total.degradedMinutes)) h degraded" : ""))
+        }, title: "Hours lost by system", empty: "No incidents met your working time.")
     }
 
     // MARK: CSV

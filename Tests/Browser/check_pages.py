@@ -128,8 +128,11 @@ PAGE_FACTS = r"""
     const large = size >= 24 || (bold && size >= 18.66);
     if (ratio < (large ? 3 : 4.5)) facts.lowContrast.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)}:1`);
   }
-  facts.focusable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]
-    .filter(e => e.tabIndex >= 0 && !e.disabled).length;
+  // Tab stops: a radio group is one stop (arrow keys move inside it).
+  const stops = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')]
+    .filter(e => e.tabIndex >= 0 && !e.disabled);
+  const radioGroups = new Set(stops.filter(e => e.type === 'radio').map(e => e.name));
+  facts.focusable = stops.filter(e => e.type !== 'radio').length + radioGroups.size;
   return facts;
 })()
 """
@@ -191,6 +194,8 @@ def check_page(browser, name, url, out, expect_status=200, skip_link=True):
             fail(name, f"the first Tab stop is {focused['tag']} '{focused['text']}', not a skip link")
         if not focused["visible"]:
             fail(name, f"no visible focus indicator on {focused['tag']} '{focused['text']}'")
+    # The screenshots show the page at rest, not the last Tab stop's focus ring.
+    browser.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     browser.screenshot(f"{out}/screenshots/{name}-1280.png")
     browser.viewport(320, 640)
     overflow = browser.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -19,6 +19,8 @@ extension HTML {
           outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
         table { border-collapse: collapse; width: 100%; margin: 6pt 0 12pt; }
         .table-wrap { overflow-x: auto; }
+        svg { max-width: 100%; height: auto; }
+        p, td, dd, li { overflow-wrap: anywhere; }
         .table-wrap:focus { outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
         caption { text-align: left; font-weight: bold; margin: 0 0 4pt; }
         th, td { border: 1px solid #0b0c0c; padding: 4pt 6pt; text-align: left; vertical-align: top; }

@@ -134,7 +134,6 @@ enum PageShell {
         select { border: 2px solid #0b0c0c; padding: 4pt; min-height: 24pt; }
         input[type=date]:focus-within { outline: 3px solid #ffdd00; outline-offset: 0;
           box-shadow: 0 0 0 6px #0b0c0c; }
-        td, dd, li { overflow-wrap: anywhere; }
 
         """
 }
