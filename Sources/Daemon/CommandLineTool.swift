@@ -5,6 +5,7 @@ import FailureLog
 import Monitoring
 import SimulatedSite
 import Sockets
+import Web
 
 /// The `courtwatch` command line: one executable, subcommands, `--help` on every level.
 public enum CommandLineTool {
@@ -137,14 +138,21 @@ public enum CommandLineTool {
     static func demo(_ arguments: ArraySlice<String>) throws(CommandFailure) -> ExitCode {
         let parsed = try ParsedArguments.parse(arguments, command: "demo", options: ["config", "state", "log-level"])
         if parsed.wantsHelp { print(demoHelp); return .success }
-        let source: () throws(ConfigurationErrors) -> SiteConfiguration
+        let plainSource: () throws(ConfigurationErrors) -> SiteConfiguration
         if let directory = parsed.option("config") {
-            source = { () throws(ConfigurationErrors) in try ConfigurationLoader.load(directory: directory) }
+            plainSource = { () throws(ConfigurationErrors) in try ConfigurationLoader.load(directory: directory) }
         } else {
-            source = { () throws(ConfigurationErrors) in
+            plainSource = { () throws(ConfigurationErrors) in
                 try ConfigurationLoader.load(files: EmbeddedDemo.files.map { ("Probes/demo/\($0.name)", $0.text) },
                                              directory: "Probes/demo (built in)")
             }
+        }
+        let stateDirectory = parsed.option("state") ?? ".demo-state"
+        let (signInToken, tokensFile) = try demoToken(stateDirectory: stateDirectory)
+        let source: () throws(ConfigurationErrors) -> SiteConfiguration = { () throws(ConfigurationErrors) in
+            var configuration = try plainSource()
+            if configuration.daemon.tokensFile == nil { configuration.daemon.tokensFile = tokensFile }
+            return configuration
         }
         let configuration: SiteConfiguration
         do {
@@ -152,6 +160,8 @@ public enum CommandLineTool {
         } catch {
             throw CommandFailure(code: .dataError, message: error.description)
         }
+        let signIn = configuration.daemon.tokensFile == tokensFile
+            ? "Web: http://\(configuration.daemon.listen)/signin, token \(signInToken) (ops)" : nil
         let site: DemoSite
         do {
             site = try DemoSite()
@@ -163,7 +173,6 @@ public enum CommandLineTool {
         let interactive = isatty(1) == 1
         // In a terminal the table is the display; keep the log to warnings so it does not scroll it away.
         let logger = Logger(label: "courtwatch", minimumLevel: interactive ? .warning : .notice)
-        let stateDirectory = parsed.option("state") ?? ".demo-state"
         var options = DaemonRunner.Options(configuration: configuration, configurationSource: source,
                                            stateDirectory: stateDirectory)
         var ticks = 0
@@ -176,6 +185,7 @@ public enum CommandLineTool {
             let outage = site.platformIsDown ? "in its outage (503)" : "answering"
             var screen = snapshot.text()
             screen += "\n\nSimulated case platform: \(outage). Failure log: \(runner.store.databasePath)"
+            if let signIn { screen += "\n\(signIn)" }
             if let health = runner.health { screen += "\nWARNING: \(health)" }
             if interactive {
                 screen = "\u{1B}[H\u{1B}[2J" + screen + "\n\nCtrl-C to stop."
@@ -187,6 +197,25 @@ public enum CommandLineTool {
               + "failure log in \(stateDirectory)")
         let runner = DaemonRunner(options: options, logger: logger)
         return try runner.run()
+    }
+
+    /// The demo's pages need a sign-in: a fresh ops token each run, in a tokens file in the state directory
+    /// (used unless the demo's configuration names its own `TokensFile=`). Demo only: the token is shown on
+    /// screen.
+    static func demoToken(stateDirectory: String) throws(CommandFailure) -> (token: String, file: String) {
+        let directory = stateDirectory.hasPrefix("/") ? stateDirectory
+            : FileManager.default.currentDirectoryPath + "/" + stateDirectory
+        let file = directory + "/demo-tokens"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let token = try TokenMaker.newToken()
+            let line = TokenMaker.line(token: token, role: .ops, subject: "demo-ops") + "\n"
+            try ExportSigner.writeAtomically(Array(line.utf8), to: file, mode: 0o600)
+            return (token, file)
+        } catch {
+            throw CommandFailure(code: .failure, message: "cannot make the demo's sign-in token in \(file): \(error)")
+        }
     }
 
     // MARK: check-config

@@ -4,7 +4,8 @@
 enum EmbeddedDemo {
     static let files: [(name: String, text: String)] = [
         ("courtwatch.conf", #"""
-# The demo's web surface: the status board at http://127.0.0.1:8080/ opens without a token.
+# The demo's web surface: the status board at http://127.0.0.1:8080/ opens without a token; the other pages
+# (incidents, forms, reports) take the ops token `courtwatch demo` prints under its table.
 [Daemon]
 PublicStatus=yes
 """# + "\n"),

@@ -3,6 +3,7 @@ import FailureLog
 import Foundation
 import Monitoring
 import TestSupport
+import Web
 import Testing
 
 @Suite struct CommandLineTests {
@@ -75,6 +76,21 @@ import Testing
             let onDisk = try String(contentsOfFile: packageRoot + "/Probes/demo/" + file.name, encoding: .utf8)
             #expect(file.text == onDisk, "Probes/demo/\(file.name) differs from the built-in copy; run `make embed-demo`")
         }
+    }
+
+    /// `courtwatch demo` makes a fresh ops token each run, in a 0600 file in its state directory, that signs in.
+    @Test func theDemoMakesAnOpsTokenThatSignsIn() throws {
+        let directory = TemporaryDirectory()
+        let state = directory.subpath("demo-state")
+        let first = try CommandLineTool.demoToken(stateDirectory: state)
+        let second = try CommandLineTool.demoToken(stateDirectory: state)
+        #expect(first.file == state + "/demo-tokens")
+        #expect(first.token != second.token)
+        let store = try TokenStore(path: second.file)
+        #expect(store.authenticate(second.token) == Principal(role: .ops, subject: "demo-ops"))
+        #expect(store.authenticate(first.token) == nil, "each run replaces the last run's token")
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: second.file)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
     }
 
     @Test func recentEventsReadAsSentences() {
