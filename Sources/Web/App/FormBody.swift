@@ -59,36 +59,13 @@ public struct FormBody: Sendable, Equatable {
 
     /// `+` to space, `%HH` to the byte, then UTF-8; CRLF and lone CR become LF.
     static func decode(_ raw: ArraySlice<UInt8>, what: String) throws(Failure) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.count)
-        var index = raw.startIndex
-        while index < raw.endIndex {
-            let byte = raw[index]
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < raw.endIndex, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
-                else { throw Failure(detail: "\(what) has a malformed %-escape (expected % and two hex digits)") }
-                bytes.append(high << 4 | low)
-                index += 2
-            } else {
-                bytes.append(byte)
-            }
-            index += 1
+        guard let bytes = RequestParser.percentDecodedBytes(raw, plusIsSpace: true) else {
+            throw Failure(detail: "\(what) has a malformed %-escape (expected % and two hex digits)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Failure(detail: "\(what) is not valid UTF-8")
         }
         guard text.utf8.contains(13) else { return text }
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -264,6 +264,12 @@ public struct RequestParser: Sendable {
 
     /// Decodes %XX escapes; nil when an escape is malformed or the result is not UTF-8.
     static func percentDecode(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool) -> String? {
+        percentDecodedBytes(bytes, plusIsSpace: plusIsSpace).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The bytes %XX escapes stand for (and `+` as space when asked); nil when an escape is malformed.
+    /// Shared with the form body parser, which words its own errors.
+    static func percentDecodedBytes(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = bytes.startIndex
@@ -279,7 +285,7 @@ public struct RequestParser: Sendable {
                 index += 1
             }
         }
-        return String(validating: out, as: UTF8.self)
+        return out
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
