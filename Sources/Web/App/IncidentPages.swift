@@ -136,6 +136,9 @@ enum IncidentPages {
             return error.input[name] ?? ""
         }
         var out = "<section aria-labelledby=\"act\">\n<h2 id=\"act\">Act on this incident</h2>\n"
+        // Read before typing, not after: notes stay in the failure log for years.
+        out += "<p class=\"hint\">Never write case details or the names of defendants, witnesses or other parties "
+            + "here: notes are kept in the failure log for years.</p>\n"
         if incident.resolvedAt == nil {
             out += "<form method=\"post\" action=\"\(action)/ack\">\n" + csrfField
                 + "<fieldset>\n<legend>Acknowledge: say you are dealing with it</legend>\n"
@@ -162,8 +165,6 @@ enum IncidentPages {
                         content: typed(.resolve, "text"), error: error, action: .resolve, name: "text")
                 + "<button type=\"submit\">Resolve incident</button>\n</fieldset>\n</form>\n"
         }
-        out += "<p class=\"hint\">Never write case details or the names of defendants, witnesses or other parties "
-            + "here: notes are kept in the failure log for years.</p>\n"
         return out + "</section>\n"
     }
 
