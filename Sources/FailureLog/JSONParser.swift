@@ -1,6 +1,9 @@
 extension JSONValue {
     /// Parses JSON text into a value, or nil when it is not JSON this log writes: numbers must be integers
     /// that fit in 64 bits, nesting is limited to 64 levels, and nothing may follow the value but whitespace.
+    /// A number written with a fraction or exponent is taken when its value is a whole number exactly
+    /// representable (`4978.0`, `1e3`: JSON Schema counts those as integers, and clients send them); any other
+    /// fraction (`1.5`) is refused.
     public init?(parsing text: String) {
         var parser = JSONParser(bytes: Array(text.utf8))
         guard let value = parser.value(depth: 0) else { return nil }
@@ -81,9 +84,33 @@ private struct JSONParser {
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         guard index > digits, !(bytes[digits] == UInt8(ascii: "0") && index - digits > 1) else { return nil }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
-            return nil
+            return wholeNumber(from: start)
         }
         return Int64(String(decoding: bytes[start..<index], as: UTF8.self)).map { .integer($0) }
+    }
+
+    /// The rest of a number with a fraction and/or exponent (JSON's grammar, strictly), as an integer when its
+    /// value, read as a double, is whole and below 2^53 in size, where a double holds every integer exactly.
+    /// (A fraction within a rounding error of a whole number, 1.00000000000000001, reads as that number.)
+    private mutating func wholeNumber(from start: Int) -> JSONValue? {
+        func digits() -> Bool {
+            let first = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index > first
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return nil }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() else { return nil }
+        }
+        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite,
+              value == value.rounded(), abs(value) < 9_007_199_254_740_992
+        else { return nil }
+        return .integer(Int64(value))
     }
 
     mutating func string() -> String? {

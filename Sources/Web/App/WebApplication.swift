@@ -331,7 +331,7 @@ public final class WebApplication: @unchecked Sendable {
         }
         if request.body.isEmpty { return .success([:]) }
         guard let text = String(validating: request.body, as: UTF8.self), let value = JSONValue(parsing: text) else {
-            return .failure(.error(400, "bad-json", "the body is not JSON (integers only, no floats)"))
+            return .failure(.error(400, "bad-json", "the body is not JSON (numbers must be whole: 60 or 60.0, not 60.5)"))
         }
         guard case .object(let object) = value else {
             return .failure(.error(400, "bad-json", "the body must be a JSON object"))
