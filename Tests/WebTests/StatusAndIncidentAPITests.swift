@@ -124,6 +124,12 @@ struct StatusAndIncidentAPITests {
         #expect(missing.status == 404)
         #expect(missing.text.contains("there is no incident 424242"))
         #expect(try fixture.request("GET", "/api/v1/incidents/abc", role: .ops).status == 400)
+        #expect(try fixture.request("GET", "/api/v1/incidents/0", role: .ops).status == 400)
+        // Larger than any row ID, but a number: no such incident (schemathesis's stateful phase sent one).
+        let huge = try fixture.request("POST", "/api/v1/incidents/9061719014408673523114786684928/note", role: .ops,
+                                       body: #"{"text":"x"}"#)
+        #expect(huge.status == 404)
+        #expect(huge.text.contains("there is no incident 9061719014408673523114786684928"))
     }
 
     @Test func acknowledgeNoteAndResolveAreRecordedAsTheTokensSubject() throws {

@@ -166,7 +166,7 @@ enum OpenAPIDocument {
           }
         },
         "parameters": {
-          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+          "IncidentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
           "ReportFrom": {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
           "ReportTo": {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
           "ReportFormat": {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pdf", "html", "csv", "json"], "default": "html"}},

@@ -322,7 +322,12 @@ public final class WebApplication: @unchecked Sendable {
     }
 
     private static func badIncidentID(_ match: RouteMatch) -> HTTPResponse {
-        .error(400, "bad-incident-id", "'\(match.parameters["id"] ?? "")' is not an incident number")
+        let text = match.parameters["id"] ?? ""
+        // A whole number too large to be a row ID is still a number: there is just no such incident.
+        if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }), text.contains(where: { $0 != "0" }) {
+            return .error(404, "no-such-incident", "there is no incident \(text.prefix(40))")
+        }
+        return .error(400, "bad-incident-id", "'\(text)' is not an incident number")
     }
 
     private static func jsonObject(_ request: HTTPRequest) -> Result<[String: JSONValue], HTTPResponse> {
