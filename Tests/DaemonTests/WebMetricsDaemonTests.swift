@@ -20,12 +20,7 @@ import Testing
             daemon.signal(SIGTERM)
             _ = daemon.wait(timeout: .seconds(10))
         }
-        var port: Int?
-        #expect(eventually(timeout: .seconds(20)) {
-            port = WebSurfaceDaemonTests.boundPort(daemon)
-            return port != nil
-        }, "no web surface: \(daemon.standardError)")
-        guard let port else { return }
+        guard let port = WebSurfaceDaemonTests.waitForPort(daemon) else { return }
         let expected = "courtwatch_probe_tls_certificate_expiry_timestamp_seconds"
             + #"{probe="cp-signin",site="test-site",system="common-platform"} "# + "\(notAfter).000"
         var metrics = ""

@@ -37,6 +37,16 @@ import Testing
         return (status, String(text[headEnd.upperBound...]))
     }
 
+    /// The port the daemon's web surface bound, once it says so (20 s at most; a test issue otherwise).
+    static func waitForPort(_ daemon: CourtwatchProcess) -> Int? {
+        var port: Int?
+        #expect(eventually(timeout: .seconds(20)) {
+            port = boundPort(daemon)
+            return port != nil
+        }, "no web surface: \(daemon.standardError)")
+        return port
+    }
+
     static func boundPort(_ daemon: CourtwatchProcess) -> Int? {
         let text = daemon.standardError
         guard let range = text.range(of: "web surface on http://127.0.0.1:") else { return nil }
@@ -66,12 +76,7 @@ import Testing
             daemon.signal(SIGTERM)
             _ = daemon.wait(timeout: .seconds(10))
         }
-        var port: Int?
-        #expect(eventually(timeout: .seconds(20)) {
-            port = Self.boundPort(daemon)
-            return port != nil
-        }, "no web surface: \(daemon.standardError)")
-        guard let port else { return }
+        guard let port = Self.waitForPort(daemon) else { return }
         #expect(eventually(timeout: .seconds(20)) { Self.get(port: port, path: "/healthz")?.status == 200 })
         #expect(Self.get(port: port, path: "/healthz")?.body == "ok\n")
         #expect(Self.get(port: port, path: "/api/v1/status")?.status == 401)
