@@ -22,6 +22,7 @@ cat > "$work/config/courtwatch.conf" <<CONF
 [Daemon]
 Listen=127.0.0.1:$PORT
 PublicStatus=yes
+TokensFile=tokens
 CONF
 cat > "$work/config/site.conf" <<CONF
 [Site]
@@ -44,6 +45,7 @@ CONF
   i=$((i + 1))
 done
 
+token=$("$COURTWATCH" token add --role site-lead --subject bench-lead --config "$work/config" 2>/dev/null)
 "$COURTWATCH" run --config "$work/config" --state "$work/state" --log-level warning 2>"$work/daemon.log" &
 daemon=$!
 tries=0
@@ -52,6 +54,10 @@ until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
   sleep 0.1
 done
 sleep 6   # every probe has run once
+# A signed-in browser's session cookie: the board is then rendered per viewer (name, sign-out form).
+cookie=$(curl -fsS -o /dev/null -D - -H "Origin: http://127.0.0.1:$PORT" -H "Sec-Fetch-Site: same-origin" \
+  --data-urlencode "token=$token" "http://127.0.0.1:$PORT/signin" | sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p')
+[ -n "$cookie" ] || { echo "signing in for the bench failed" >&2; exit 1; }
 
 # Each request claims a different client address (X-Real-IP from loopback), so the per-client rate limit
 # (20/s) measures the server, not the limiter.
@@ -71,6 +77,10 @@ report="$OUT/web.txt"
     echo "== GET $route"
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_ROUTE}s" -s "$work/clients.lua" "http://127.0.0.1:$PORT$route" | sed -n '/Latency/p;/Requests\/sec/p;/Non-2xx/p;/Socket errors/p'
   done
+  echo
+  echo "== GET / signed in (session cookie: rendered per viewer)"
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_ROUTE}s" -s "$work/clients.lua" -H "Cookie: $cookie" "http://127.0.0.1:$PORT/" | sed -n '/Latency/p;/Requests\/sec/p;/Non-2xx/p;/Socket errors/p'
+  curl -fsS -H "Cookie: $cookie" "http://127.0.0.1:$PORT/" | grep -q "bench-lead" || { echo "the signed-in board does not name the viewer" >&2; exit 1; }
   echo
   now=$(date +%s)
   stale=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v now="$now" '

@@ -39,14 +39,14 @@ public enum HTML {
     }
 
     /// A complete page: doctype, `lang="en-GB"`, UTF-8, viewport, the shared stylesheet (plus `extraCSS`),
-    /// the title and `body` (already HTML).
-    public static func document(title: String, body: String, extraCSS: String = "") -> String {
+    /// the title and `body` (already HTML). `head` is further head markup (already HTML, ending in a newline).
+    public static func document(title: String, body: String, extraCSS: String = "", head: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en-GB">
         <head>
         <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
+        \(head)<meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title))</title>
         <style>
         \(stylesheet)\(extraCSS)

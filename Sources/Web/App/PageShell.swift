@@ -43,13 +43,8 @@ enum PageShell {
         body += content
         body += "</main>\n<footer class=\"site-footer\">\n<p>courtwatch: IT systems status for "
             + "\(escape(context.siteName)). <a href=\"/api/v1/openapi.json\">JSON API description</a>.</p>\n</footer>\n"
-        let page = HTML.document(title: title, body: body, extraCSS: css + extraCSS)
-        guard let refreshSeconds else { return page }
-        // HTML.document has no hook for extra head elements; the refresh goes right after the charset.
-        let charset = "<meta charset=\"utf-8\">\n"
-        guard let range = page.range(of: charset) else { return page }
-        return String(page[..<range.upperBound]) + "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">\n"
-            + String(page[range.upperBound...])
+        let refresh = refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">\n" } ?? ""
+        return HTML.document(title: title, body: body, extraCSS: css + extraCSS, head: refresh)
     }
 
     /// The hidden field every form posted in a session carries; empty without a session.

@@ -17,7 +17,7 @@ public final class WebApplication: @unchecked Sendable {
     let lock = NSLock()
     private var reader: LogReader?
     /// Recent renderings of the shared status routes: monotonic ms of rendering, and the response.
-    private var statusCache: [RouteID: (at: Int64, response: HTTPResponse)] = [:]
+    private var statusCache: [String: (at: Int64, response: HTTPResponse)] = [:]
     /// The site's name for page headers, and when (monotonic ms) it was read from the log.
     private var siteCache: (at: Int64, name: String)?
     /// Failed sign-ins per client address.
@@ -119,8 +119,14 @@ public final class WebApplication: @unchecked Sendable {
                 withStatus { .html(StatusPage.content($0, now: now, refreshSeconds: environment.refreshSeconds)) }
             }
             guard board.status == 200 else { return board }
-            return page(visit, title: "\(siteName()) — IT status", content: String(decoding: board.body, as: UTF8.self),
-                        current: "/", refreshSeconds: environment.refreshSeconds, extraCSS: StatusPage.extraCSS)
+            let render = {
+                self.page(visit, title: "\(self.siteName()) — IT status",
+                          content: String(decoding: board.body, as: UTF8.self), current: "/",
+                          refreshSeconds: self.environment.refreshSeconds, extraCSS: StatusPage.extraCSS)
+            }
+            // With PublicStatus=yes a room of wall screens opens it without signing in: one page for them all.
+            guard visit.principal == nil, visit.session == nil else { return render() }
+            return cached(.statusBoard, variant: " anonymous page", render)
         case .statusAPI:
             return cached(.statusAPI) { withStatus { .json(APIJSON.status($0)) } }
         case .metrics:
@@ -252,13 +258,15 @@ public final class WebApplication: @unchecked Sendable {
     }
 
     /// A 200 rendering of `route` younger than `statusCacheMilliseconds`, or a fresh one (kept if it is a 200).
-    private func cached(_ route: RouteID, _ render: () -> HTTPResponse) -> HTTPResponse {
+    /// `variant` tells apart renderings of one route that differ (the whole anonymous board page).
+    private func cached(_ route: RouteID, variant: String = "", _ render: () -> HTTPResponse) -> HTTPResponse {
+        let key = route.rawValue + variant
         let limit = environment.statusCacheMilliseconds
         guard limit > 0 else { return render() }
         let now = SystemClock.monotonicNanoseconds() / 1_000_000
-        if let hit = lock.withLock({ statusCache[route] }), now - hit.at < limit { return hit.response }
+        if let hit = lock.withLock({ statusCache[key] }), now - hit.at < limit { return hit.response }
         let response = render()
-        if response.status == 200 { lock.withLock { statusCache[route] = (now, response) } }
+        if response.status == 200 { lock.withLock { statusCache[key] = (now, response) } }
         return response
     }
 
