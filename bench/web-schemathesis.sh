@@ -8,7 +8,9 @@ COURTWATCH=$(realpath "${COURTWATCH:-.build/debug/courtwatch}")
 PORT=${WEB_PORT:-18093}
 EXAMPLES=${ST_EXAMPLES:-30}
 RATE=${ST_RATE:-15/s}
-command -v st >/dev/null || { echo "needs schemathesis: python3 -m pip install schemathesis" >&2; exit 1; }
+# `st` is on PATH, or (just installed under pyenv, before its shims are rehashed) in python3's scripts folder.
+ST=$(command -v st || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "st"))')
+[ -x "$ST" ] || { echo "needs schemathesis: python3 -m pip install schemathesis" >&2; exit 1; }
 [ -x "$COURTWATCH" ] || { echo "no binary at $COURTWATCH (swift build)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -68,9 +70,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403",
 include-name = "POST /api/v1/report-problem"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "422", "429", "5xx"]
 TOML
-st run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $token" \
+"$ST" run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $token" \
   --max-examples "$EXAMPLES" --rate-limit "$RATE" --checks all --workers 1 --generation-deterministic \
   --exclude-path / --exclude-path /metrics
-st run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $staff_token" \
+"$ST" run "http://127.0.0.1:$PORT/api/v1/openapi.json" -H "Authorization: Bearer $staff_token" \
   --max-examples "$EXAMPLES" --rate-limit "$RATE" --checks all --workers 1 --generation-deterministic \
   --include-path-regex '^/api/v1/(staff/|report-problem)'
