@@ -41,18 +41,22 @@ final class HeartbeatLedger: Sendable {
     /// The last call of every probe that has had one, for a new prober.
     var lastCalls: [String: Timestamp] { calls.withLock { $0 } }
 
-    /// Records `id`'s call at `time` (a later one never goes back) and writes the file.
+    /// Records `id`'s call at `time` (a later one never goes back) and writes the file. The write happens
+    /// under the lock: the control socket and the web server record from their own threads, and an older
+    /// snapshot must never land on disk after a newer one (they also share the temporary file's name).
     func record(_ id: String, at time: Timestamp) throws(CommandFailure) {
-        let text = calls.withLock { calls -> String in
+        let failure = calls.withLock { calls -> String? in
             calls[id] = max(calls[id] ?? time, time)
-            return calls.sorted { $0.key < $1.key }
+            let text = calls.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value.millisecondsSinceEpoch)\n" }.joined()
+            do {
+                try ExportSigner.writeAtomically(Array(text.utf8), to: path, mode: 0o640)
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
-        do {
-            try ExportSigner.writeAtomically(Array(text.utf8), to: path, mode: 0o640)
-        } catch {
-            throw CommandFailure(code: .failure, message: "cannot keep the heartbeat: \(error)")
-        }
+        if let failure { throw CommandFailure(code: .failure, message: "cannot keep the heartbeat: \(failure)") }
     }
 
     /// The one way a heartbeat reaches the prober, from the control socket and from the web API alike:

@@ -28,12 +28,14 @@ public struct HTMLWriter: Sendable {
 
     /// A data table inside a focusable, labelled region that scrolls sideways on its own when the table is
     /// wider than the screen, so the page itself reflows at 320 CSS pixels (WCAG 1.4.10) and a keyboard user
-    /// can still scroll the table. `label` names the region and is the table's caption.
-    public mutating func scrollingTable(label: String, _ attributes: KeyValuePairs<String, String> = [:],
+    /// can still scroll the table. `label` names the region and is the table's caption unless `caption` says
+    /// otherwise (`captionClass` "visually-hidden" keeps a caption for screen readers only).
+    public mutating func scrollingTable(label: String, caption: String? = nil, captionClass: String = "",
+                                        _ attributes: KeyValuePairs<String, String> = [:],
                                         content: (inout HTMLWriter) -> Void) {
         element("div", ["class": "table-wrap", "role": "region", "aria-label": label, "tabindex": "0"]) { wrap in
             wrap.element("table", attributes) { table in
-                table.element("caption", text: label)
+                table.element("caption", ["class": captionClass], text: caption ?? label)
                 content(&table)
             }
         }

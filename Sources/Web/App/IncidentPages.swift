@@ -41,8 +41,7 @@ enum IncidentPages {
 
     private static func table(_ incidents: [IncidentSummary], caption: String, now: Timestamp,
                               zone: DateFormatter) -> String {
-        var out = "<div class=\"table-wrap\" role=\"region\" aria-label=\"\(HTML.escapeAttribute(caption))\" "
-            + "tabindex=\"0\">\n<table>\n<caption>\(HTML.escape(caption))</caption>\n<thead><tr><th scope=\"col\">Incident</th>"
+        var out = "<thead><tr><th scope=\"col\">Incident</th>"
             + "<th scope=\"col\">Systems</th><th scope=\"col\">Status</th><th scope=\"col\">Impact</th>"
             + "<th scope=\"col\">Started</th><th scope=\"col\">Resolved</th></tr></thead>\n<tbody>\n"
         for incident in incidents {
@@ -54,7 +53,9 @@ enum IncidentPages {
                 + "<td>\(time(incident.startedAt, zone, iso: false))</td>"
                 + "<td>\(incident.resolvedAt.map { time($0, zone, iso: false) } ?? "Still open")</td></tr>\n"
         }
-        return out + "</tbody>\n</table>\n</div>\n"
+        var html = HTMLWriter()
+        html.scrollingTable(label: caption) { $0.raw(out + "</tbody>\n") }
+        return html.html + "\n"
     }
 
     // MARK: one incident

@@ -27,18 +27,19 @@ enum StatusPage {
         if data.probes.isEmpty {
             body += "<p>No probes are configured yet.</p>\n"
         } else {
-            // A narrow screen scrolls the table, not the page (WCAG 1.4.10); the region can take focus to scroll.
-            body += "<div class=\"table-wrap\" role=\"region\" aria-label=\"Checks\" tabindex=\"0\">\n<table>\n"
-                + "<caption class=\"visually-hidden\">Each check, its state and since when</caption>\n"
-            body += "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">Check</th><th scope=\"col\">State</th>"
+            var rows = "<thead><tr><th scope=\"col\">System</th><th scope=\"col\">Check</th><th scope=\"col\">State</th>"
                 + "<th scope=\"col\">Since</th><th scope=\"col\">Last result</th></tr></thead>\n<tbody>\n"
             for probe in data.probes {
-                body += "<tr><td>\(escape(probe.system ?? "—"))</td><td>\(escape(probe.name))</td>"
-                body += "<td><span class=\"status state-\(probe.state.rawValue)\">\(escape(words(probe.state)))</span></td>"
-                body += "<td>\(escape(probe.since.map { format($0, zone) } ?? "—"))</td>"
-                body += "<td>\(escape(probe.lastResult ?? ""))</td></tr>\n"
+                rows += "<tr><td>\(escape(probe.system ?? "—"))</td><td>\(escape(probe.name))</td>"
+                rows += "<td><span class=\"status state-\(probe.state.rawValue)\">\(escape(words(probe.state)))</span></td>"
+                rows += "<td>\(escape(probe.since.map { format($0, zone) } ?? "—"))</td>"
+                rows += "<td>\(escape(probe.lastResult ?? ""))</td></tr>\n"
             }
-            body += "</tbody>\n</table>\n</div>\n"
+            // A narrow screen scrolls the table, not the page (WCAG 1.4.10); the region can take focus to scroll.
+            var table = HTMLWriter()
+            table.scrollingTable(label: "Checks", caption: "Each check, its state and since when",
+                                 captionClass: "visually-hidden") { $0.raw(rows + "</tbody>\n") }
+            body += table.html + "\n"
         }
         body += "</section>\n<section aria-labelledby=\"incidents\">\n<h2 id=\"incidents\">Open incidents</h2>\n"
         if data.openIncidents.isEmpty {
